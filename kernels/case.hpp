@@ -1,0 +1,83 @@
+#pragma once
+// A case is one runnable point of the suite: activation x direction x implementation x device x
+// dtype. Every implementation registers its cases here; the benchmark, the tests and --list read
+// only this table (kernels/registry.hpp).
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "kernels/dtype.hpp"
+
+namespace actbench {
+
+enum class Direction { forward, backward };
+enum class Device { cpu, cuda };
+
+constexpr std::string_view name_of(Direction d) { return d == Direction::forward ? "forward" : "backward"; }
+constexpr std::string_view name_of(Device d) { return d == Device::cpu ? "cpu" : "cuda"; }
+
+// Row-major rows x channels; per-channel vectors (slope, bias) have `channels` elements.
+struct Shape {
+  std::int64_t rows = 1;
+  std::int64_t channels = 1;
+  constexpr std::int64_t elements() const { return rows * channels; }
+};
+
+// What a case reads and writes besides x and its output. Byte counts, buffer allocation and the
+// reference all derive from this, so a new kind of case states it here once.
+struct Signature {
+  int out_factor = 1;      // crelu: forward output and backward dy hold 2n elements
+  bool slope = false;      // reads C per-channel slopes (prelu)
+  bool bias = false;       // forward reads C biases: y = f(x + b)
+  bool bias_grad = false;  // backward also writes C bias gradients: db[c] = sum over rows of dx
+  bool mask_out = false;   // forward also writes a 1-bit mask of x > 0
+  bool mask_in = false;    // backward reads the mask instead of x
+  bool inplace = false;    // forward writes y over x; backward writes dx over dy
+};
+
+// Pointers on the case's device. x: forward input, or the saved forward input for backward (for the
+// bias cases the pre-activation x + b). Unused ones stay null.
+struct Operands {
+  const void* x = nullptr;
+  const void* dy = nullptr;
+  void* out = nullptr;
+  const void* slope = nullptr;
+  const void* bias = nullptr;
+  void* bias_grad = nullptr;
+  void* mask = nullptr;
+  Shape shape;
+};
+
+struct ExecContext {
+  int threads = 1;          // CPU worker threads the case may use
+  void* stream = nullptr;   // cudaStream_t for GPU cases
+  int device_index = 0;     // which GPU
+};
+
+// A runner does the case's work once; setting up (library handles, descriptors, plans) happens in
+// Prepare, outside any timed region. Prepare throws std::runtime_error when the case cannot run on
+// these operands; the message is the reason reported as skipped.
+using Runner = std::function<void()>;
+using Prepare = std::function<Runner(const Operands&, const ExecContext&)>;
+
+struct Case {
+  std::string activation;
+  Direction direction = Direction::forward;
+  std::string implementation;
+  Device device = Device::cpu;
+  DType dtype = DType::f32;
+  Signature signature;
+  Prepare prepare;          // empty when the implementation cannot express this case
+  std::string unsupported;  // why not, when prepare is empty (reported as skipped, never faked)
+
+  bool runnable() const { return static_cast<bool>(prepare); }
+  std::string id() const;  // "relu/forward/vectorised/cpu/f32"
+};
+
+// The minimum bytes a case must move (DESIGN.md, "Counting bytes"): every input read once and every
+// output written once, whatever the implementation actually does (unfused pays for its extra pass in
+// time, not in bytes).
+std::int64_t minimum_bytes(const Case& c, Shape shape);
+
+}  // namespace actbench

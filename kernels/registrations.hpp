@@ -1,0 +1,14 @@
+#pragma once
+// The registration function of each implementation family; registry.cpp calls them all.
+#include "kernels/registry.hpp"
+
+namespace actbench {
+
+void register_cpu_naive(Registry& r);
+void register_cpu_vectorised(Registry& r);  // vectorised, inplace, fused_bias, unfused_bias, mask
+void register_onednn(Registry& r);
+#if defined(ACTBENCH_WITH_CUDA)
+void register_cuda_kernels(Registry& r);
+#endif
+
+}  // namespace actbench

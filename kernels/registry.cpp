@@ -1,0 +1,48 @@
+#include "kernels/registry.hpp"
+
+#include "kernels/registrations.hpp"
+
+namespace actbench {
+
+std::string Case::id() const {
+  std::string s = activation;
+  for (std::string_view part : {name_of(direction), std::string_view(implementation), name_of(device),
+                                name_of(dtype)}) {
+    s += '/';
+    s += part;
+  }
+  return s;
+}
+
+std::int64_t minimum_bytes(const Case& c, Shape shape) {
+  const std::int64_t n = shape.elements();
+  const std::int64_t elem = static_cast<std::int64_t>(size_of(c.dtype));
+  const std::int64_t mask_bytes = (n + 7) / 8;
+  const Signature& s = c.signature;
+  std::int64_t channel_vectors = (s.slope ? 1 : 0) + (s.bias ? 1 : 0) + (s.bias_grad ? 1 : 0);
+  std::int64_t bytes = channel_vectors * shape.channels * elem;
+  if (c.direction == Direction::forward) {
+    bytes += n * elem * (1 + s.out_factor);  // read x, write y
+    if (s.mask_out) bytes += mask_bytes;
+  } else {
+    bytes += s.mask_in ? mask_bytes : n * elem;  // the saved input
+    bytes += n * elem * (s.out_factor + 1);      // read dy, write dx
+  }
+  return bytes;
+}
+
+const Registry& registry() {
+  static const Registry table = [] {
+    Registry r;
+    register_cpu_naive(r);
+    register_cpu_vectorised(r);
+    register_onednn(r);
+#if defined(ACTBENCH_WITH_CUDA)
+    register_cuda_kernels(r);
+#endif
+    return r;
+  }();
+  return table;
+}
+
+}  // namespace actbench

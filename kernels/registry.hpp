@@ -1,0 +1,22 @@
+#pragma once
+// The one table of every case that exists. Each implementation family contributes through its own
+// register_* function (declared in kernels/registrations.hpp).
+#include <vector>
+
+#include "kernels/case.hpp"
+
+namespace actbench {
+
+class Registry {
+ public:
+  void add(Case c) { cases_.push_back(std::move(c)); }
+  const std::vector<Case>& cases() const { return cases_; }
+
+ private:
+  std::vector<Case> cases_;
+};
+
+// Built once, on first use, in a fixed order: CPU families first, then GPU ones when built with CUDA.
+const Registry& registry();
+
+}  // namespace actbench
