@@ -39,6 +39,7 @@ const Registry& registry() {
     register_onednn(r);
 #if defined(ACTBENCH_WITH_CUDA)
     register_cuda_kernels(r);
+    register_cudnn(r);
 #endif
     return r;
   }();

@@ -1,0 +1,49 @@
+#pragma once
+// All buffers of one case at one shape: seeded inputs on the case's device, outputs poisoned with NaN
+// before each run, and the float64 reference to validate against.
+#include <cstdint>
+#include <vector>
+
+#include "harness/buffers.hpp"
+#include "harness/inputs.hpp"
+#include "harness/validate.hpp"
+#include "kernels/case.hpp"
+
+namespace actbench {
+
+// The shape the sweep uses for n elements: channels = gcd(n, 256), so every size has whole rows.
+Shape shape_for(std::int64_t elements);
+
+class CaseData {
+ public:
+  // Allocates and fills; throws std::runtime_error if the buffers do not fit in memory.
+  CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t seed);
+
+  const Operands& operands() const { return operands_; }
+  // Before every validated run: restores inputs that an in-place case overwrote, poisons outputs.
+  void reset();
+  // Restores only what an in-place run overwrote (cheap; for timing loops). No-op otherwise.
+  void restore_inplace_input();
+  // Downloads the outputs and compares them with the float64 reference.
+  ValidationResult validate() const;
+  // Fraction of exactly-zero elements in the primary output.
+  double output_sparsity() const;
+  // Bytes allocated on the case's device.
+  std::size_t device_bytes() const;
+
+ private:
+  const Case& case_;
+  Shape shape_;
+  Operands operands_;
+  std::vector<Buffer> buffers_;       // owned device/host memory behind operands_
+  Buffer pristine_;                   // copy of the in-place input, on the same device
+  Buffer* inplace_target_ = nullptr;  // the buffer an in-place case overwrites
+  // Host float64 copies of every input as the kernel sees it (after rounding to the dtype).
+  std::vector<double> x_, dy_, slope_, bias_;
+};
+
+// Convenience for tests: prepare, reset, run once, synchronize and validate.
+ValidationResult run_and_validate(const Case& c, Shape shape, InputKind inputs, std::uint64_t seed,
+                                  const ExecContext& ctx);
+
+}  // namespace actbench

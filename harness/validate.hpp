@@ -1,0 +1,30 @@
+#pragma once
+// Comparison with the float64 reference. A value passes when |got - ref| <= abs + rel * |ref|;
+// NaN must meet NaN and an infinity the same infinity.
+#include <cstdint>
+#include <string>
+
+#include "kernels/case.hpp"
+
+namespace actbench {
+
+struct Tolerance {
+  double abs = 0;
+  double rel = 0;
+};
+
+// Derived from the storage dtype's epsilon (one rounding on store) plus the compute type's error for
+// the function class (see harness/validate.cpp for the derivation).
+Tolerance tolerance_for(const Case& c, Shape shape);
+
+struct ValidationResult {
+  bool passed = true;
+  double max_abs_error = 0;
+  double max_rel_error = 0;  // over elements whose reference is nonzero
+  double max_ulp = 0;        // in units of the storage dtype's last place
+  Tolerance tolerance;
+  std::int64_t mismatches = 0;
+  std::string first_mismatch;  // "element 17: got 0.5, expected 0.25 (input 1.2)"
+};
+
+}  // namespace actbench
