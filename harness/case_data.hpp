@@ -26,7 +26,8 @@ class CaseData {
   void restore_inplace_input();
   // Downloads the outputs and compares them with the float64 reference.
   ValidationResult validate() const;
-  // Fraction of exactly-zero elements in the primary output.
+  // The primary output (y, or dx) as float64, and its fraction of exactly-zero elements.
+  std::vector<double> output_values() const;
   double output_sparsity() const;
   // Bytes allocated on the case's device.
   std::size_t device_bytes() const;

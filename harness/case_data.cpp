@@ -1,0 +1,283 @@
+#include "harness/case_data.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <cstring>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+
+#include "harness/reference.hpp"
+
+namespace actbench {
+namespace {
+
+// Converts float64 values to the storage type, and back to the exact values the kernel will see.
+template <class T>
+std::vector<T> to_storage(std::vector<double>& values) {
+  std::vector<T> out(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    using Compute = typename DTypeTraits<T>::Compute;
+    out[i] = DTypeTraits<T>::store(static_cast<Compute>(values[i]));
+    values[i] = static_cast<double>(DTypeTraits<T>::load(out[i]));
+  }
+  return out;
+}
+
+template <class T>
+std::vector<double> from_storage(const Buffer& b, std::size_t count) {
+  std::vector<T> raw(count);
+  b.download(raw.data(), count * sizeof(T));
+  std::vector<double> out(count);
+  for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<double>(DTypeTraits<T>::load(raw[i]));
+  return out;
+}
+
+std::vector<double> download_values(const Buffer& b, DType dtype, std::size_t count) {
+  return visit_dtype(dtype, [&](auto storage) { return from_storage<decltype(storage)>(b, count); });
+}
+
+// The storage dtype's spacing of representable values at |v|: the unit of max_ulp.
+double ulp_at(double v, DType dtype) {
+  const double min_normal = dtype == DType::f16 ? 6.103515625e-05
+                            : dtype == DType::f64 ? 2.2250738585072014e-308
+                                                  : 1.1754943508222875e-38;
+  const double a = std::max(std::abs(v), min_normal);
+  return std::ldexp(epsilon_of(dtype), std::ilogb(a));
+}
+
+struct Comparison {
+  ValidationResult& result;
+  DType dtype;
+  const char* what;
+
+  void check(std::int64_t i, double got, double want, double allowed, double input) {
+    bool ok;
+    double err = 0;
+    if (std::isnan(want)) {
+      ok = std::isnan(got);
+    } else if (std::isinf(want)) {
+      ok = got == want;
+    } else {
+      err = std::abs(got - want);
+      ok = err <= allowed;  // false for a NaN got: poisoned or wrong
+      if (std::isfinite(err)) {
+        result.max_abs_error = std::max(result.max_abs_error, err);
+        if (want != 0) result.max_rel_error = std::max(result.max_rel_error, err / std::abs(want));
+        result.max_ulp = std::max(result.max_ulp, err / ulp_at(want, dtype));
+      }
+    }
+    if (ok) return;
+    if (result.mismatches++ == 0) {
+      std::ostringstream msg;
+      msg.precision(9);
+      msg << what << " element " << i << ": got " << got << ", expected " << want << " (input " << input
+          << ", allowed error " << allowed << ")";
+      result.first_mismatch = msg.str();
+    }
+    result.passed = false;
+    if (!std::isfinite(err)) result.max_abs_error = std::numeric_limits<double>::infinity();
+  }
+};
+
+template <class T>
+void fill_with(Buffer& b, std::size_t count, T value) {
+  std::vector<T> v(count, value);
+  b.upload(v.data(), count * sizeof(T));
+}
+
+}  // namespace
+
+Shape shape_for(std::int64_t elements) {
+  const std::int64_t channels = std::gcd(elements, std::int64_t{256});
+  return Shape{elements / channels, channels};
+}
+
+CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t seed) : case_(c), shape_(shape) {
+  const Signature& s = c.signature;
+  const std::int64_t n = shape.elements();
+  if (n <= 0) throw std::invalid_argument("a case needs at least one element");
+  const bool forward = c.direction == Direction::forward;
+  const std::size_t elem = size_of(c.dtype);
+  const std::size_t mask_bytes = static_cast<std::size_t>((n + 7) / 8);
+  const std::size_t out_count = static_cast<std::size_t>(forward ? n * s.out_factor : n);
+  const std::size_t dy_count = static_cast<std::size_t>(n * s.out_factor);
+  const int dev = 0;
+
+  const std::size_t needed = static_cast<std::size_t>(n) * elem * (forward ? 1 + s.out_factor : 2 + s.out_factor) +
+                             mask_bytes + 3 * static_cast<std::size_t>(shape.channels) * elem;
+  const std::size_t available = free_memory(c.device, dev);
+  if (needed > available) {
+    throw std::runtime_error("needs " + std::to_string(needed >> 20) + " MiB, " + std::to_string(available >> 20) +
+                             " MiB free on " + std::string(name_of(c.device)));
+  }
+
+  x_ = make_inputs(inputs, n, seed);
+  if (!forward) dy_ = make_inputs(InputKind::mixed, static_cast<std::int64_t>(dy_count), seed ^ 0x9e3779b97f4a7c15ull);
+  if (s.slope) {
+    slope_ = make_inputs(InputKind::positive, shape.channels, seed + 1);
+    for (double& a : slope_) a = 0.05 + 0.1 * std::min(a, 2.5);  // learned slopes are small and positive
+  }
+  if (forward && s.bias) bias_ = make_inputs(InputKind::mixed, shape.channels, seed + 2);
+
+  // Uploads values in the storage dtype and keeps, in `values`, exactly what the kernel will read.
+  auto upload = [&](std::vector<double>& values) -> Buffer& {
+    buffers_.emplace_back(c.device, dev, values.size() * elem);
+    visit_dtype(c.dtype, [&](auto storage) {
+      const auto raw = to_storage<decltype(storage)>(values);
+      buffers_.back().upload(raw.data(), raw.size() * elem);
+    });
+    return buffers_.back();
+  };
+  buffers_.reserve(8);  // operands_ keeps pointers into buffers_: no reallocation after this point
+
+  if (!forward && s.mask_in) {
+    // The mask of the rounded x: round x first, then derive the bits the kernel reads.
+    visit_dtype(c.dtype, [&](auto storage) { to_storage<decltype(storage)>(x_); });
+    const auto bits = relu_mask(x_);
+    buffers_.emplace_back(c.device, dev, mask_bytes);
+    buffers_.back().upload(bits.data(), bits.size());
+    operands_.mask = buffers_.back().data();
+  } else {
+    Buffer& xb = upload(x_);
+    operands_.x = xb.data();
+    if (forward && s.inplace) inplace_target_ = &xb;
+  }
+  if (!forward) {
+    Buffer& dyb = upload(dy_);
+    operands_.dy = dyb.data();
+    if (s.inplace) inplace_target_ = &dyb;
+  }
+  if (s.slope) operands_.slope = upload(slope_).data();
+  if (forward && s.bias) operands_.bias = upload(bias_).data();
+
+  if (inplace_target_) {
+    operands_.out = inplace_target_->data();
+    pristine_ = Buffer(c.device, dev, inplace_target_->bytes());
+    pristine_.copy_from(*inplace_target_);
+  } else {
+    buffers_.emplace_back(c.device, dev, out_count * elem);
+    operands_.out = buffers_.back().data();
+  }
+  if (!forward && s.bias_grad) {
+    buffers_.emplace_back(c.device, dev, static_cast<std::size_t>(shape.channels) * elem);
+    operands_.bias_grad = buffers_.back().data();
+  }
+  if (forward && s.mask_out) {
+    buffers_.emplace_back(c.device, dev, mask_bytes);
+    operands_.mask = buffers_.back().data();
+  }
+  operands_.shape = shape;
+  reset();
+}
+
+void CaseData::restore_inplace_input() {
+  if (inplace_target_) inplace_target_->copy_from(pristine_);
+}
+
+void CaseData::reset() {
+  restore_inplace_input();
+  const std::int64_t n = shape_.elements();
+  const Signature& s = case_.signature;
+  const bool forward = case_.direction == Direction::forward;
+  // NaN everywhere an output goes, so an element the kernel never writes fails validation.
+  visit_dtype(case_.dtype, [&](auto storage) {
+    using T = decltype(storage);
+    const T nan = DTypeTraits<T>::store(std::numeric_limits<typename DTypeTraits<T>::Compute>::quiet_NaN());
+    for (Buffer& b : buffers_) {
+      const bool is_out = b.data() == operands_.out && !inplace_target_;
+      const bool is_bias_grad = b.data() == operands_.bias_grad;
+      if (is_out) fill_with(b, static_cast<std::size_t>(forward ? n * s.out_factor : n), nan);
+      if (is_bias_grad) fill_with(b, static_cast<std::size_t>(shape_.channels), nan);
+    }
+  });
+  if (forward && s.mask_out) {
+    for (Buffer& b : buffers_) {
+      if (b.data() == operands_.mask) fill_with<std::uint8_t>(b, b.bytes(), 0xA5);  // a pattern no mask-of-zeros matches
+    }
+  }
+}
+
+ValidationResult CaseData::validate() const {
+  const Signature& s = case_.signature;
+  const std::int64_t n = shape_.elements();
+  const bool forward = case_.direction == Direction::forward;
+  const ReferenceOutputs ref = compute_reference(case_, shape_, ReferenceInputs{x_, dy_, slope_, bias_});
+  ValidationResult result;
+  result.tolerance = tolerance_for(case_, shape_);
+  const Tolerance& tol = result.tolerance;
+
+  const auto got = output_values();
+  Comparison compare{result, case_.dtype, forward ? "y" : "dx"};
+  for (std::size_t i = 0; i < ref.out.size(); ++i) {
+    const std::size_t src = forward && s.out_factor == 2
+                                ? (i / (2 * shape_.channels)) * shape_.channels + i % shape_.channels
+                                : i;
+    compare.check(static_cast<std::int64_t>(i), got[i], ref.out[i], tol.abs + tol.rel * std::abs(ref.out[i]), x_[src]);
+  }
+
+  if (!ref.bias_grad.empty()) {
+    // A sum of `rows` terms: each addition may round (rows * eps_c relative to the sum of magnitudes).
+    const double eps_c = case_.dtype == DType::f64 ? epsilon_of(DType::f64) : epsilon_of(DType::f32);
+    const Buffer& db = *std::find_if(buffers_.begin(), buffers_.end(),
+                                     [&](const Buffer& b) { return b.data() == operands_.bias_grad; });
+    const auto got_db = download_values(db, case_.dtype, ref.bias_grad.size());
+    Comparison compare_db{result, case_.dtype, "bias_grad"};
+    for (std::size_t c = 0; c < ref.bias_grad.size(); ++c) {
+      const double allowed = tol.abs * static_cast<double>(shape_.rows) +
+                             (tol.rel + static_cast<double>(shape_.rows) * eps_c) * ref.bias_grad_abs[c] +
+                             epsilon_of(case_.dtype) * std::abs(ref.bias_grad[c]);
+      compare_db.check(static_cast<std::int64_t>(c), got_db[c], ref.bias_grad[c], allowed, 0.0);
+    }
+  }
+
+  if (!ref.mask.empty()) {
+    std::vector<std::uint8_t> bits(ref.mask.size());
+    const Buffer& mb = *std::find_if(buffers_.begin(), buffers_.end(),
+                                     [&](const Buffer& b) { return b.data() == operands_.mask; });
+    mb.download(bits.data(), bits.size());
+    for (std::int64_t i = 0; i < n; ++i) {
+      const bool want = (ref.mask[i / 8] >> (i % 8)) & 1u;
+      const bool have = (bits[i / 8] >> (i % 8)) & 1u;
+      if (want != have && result.mismatches++ == 0) {
+        result.first_mismatch = "mask bit " + std::to_string(i) + " is " + (have ? "1" : "0") + " for input " +
+                                std::to_string(x_[i]);
+      }
+      if (want != have) result.passed = false;
+    }
+  }
+  return result;
+}
+
+std::vector<double> CaseData::output_values() const {
+  const bool forward = case_.direction == Direction::forward;
+  const std::size_t count = static_cast<std::size_t>(shape_.elements() * (forward ? case_.signature.out_factor : 1));
+  const Buffer& out = *std::find_if(buffers_.begin(), buffers_.end(),
+                                    [&](const Buffer& b) { return b.data() == operands_.out; });
+  return download_values(out, case_.dtype, count);
+}
+
+double CaseData::output_sparsity() const {
+  const auto values = output_values();
+  const auto zeros = std::count(values.begin(), values.end(), 0.0);
+  return static_cast<double>(zeros) / static_cast<double>(values.size());
+}
+
+std::size_t CaseData::device_bytes() const {
+  std::size_t total = pristine_.bytes();
+  for (const Buffer& b : buffers_) total += b.bytes();
+  return total;
+}
+
+ValidationResult run_and_validate(const Case& c, Shape shape, InputKind inputs, std::uint64_t seed,
+                                  const ExecContext& ctx) {
+  CaseData data(c, shape, inputs, seed);
+  const Runner run = c.prepare(data.operands(), ctx);
+  data.reset();
+  run();
+  synchronize(c.device, ctx);
+  return data.validate();
+}
+
+}  // namespace actbench

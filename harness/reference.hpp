@@ -1,0 +1,30 @@
+#pragma once
+// The float64 reference of a case: the same functors evaluated in double on the exact values the
+// kernel received.
+#include <cstdint>
+#include <vector>
+
+#include "kernels/case.hpp"
+
+namespace actbench {
+
+struct ReferenceInputs {
+  const std::vector<double>& x;      // forward input, or the saved input for backward
+  const std::vector<double>& dy;     // backward only (2n for crelu)
+  const std::vector<double>& slope;  // prelu only
+  const std::vector<double>& bias;   // forward bias cases only
+};
+
+struct ReferenceOutputs {
+  std::vector<double> out;             // y (n or 2n) or dx (n)
+  std::vector<double> bias_grad;       // C, when the case writes it
+  std::vector<double> bias_grad_abs;   // C: sum of |dx| per channel, the scale of its rounding error
+  std::vector<std::uint8_t> mask;      // ceil(n/8), when the forward writes it
+};
+
+ReferenceOutputs compute_reference(const Case& c, Shape shape, const ReferenceInputs& in);
+
+// The bit mask of x > 0, bit i%8 of byte i/8, as the mask forward writes and its backward reads.
+std::vector<std::uint8_t> relu_mask(const std::vector<double>& x);
+
+}  // namespace actbench

@@ -1,0 +1,31 @@
+#include "harness/validate.hpp"
+
+#include "kernels/activation_lookup.hpp"
+
+namespace actbench {
+
+// rel: one rounding on store costs half an ulp of the storage dtype; we allow a whole ulp (eps_s)
+// because f16/bf16 results are rounded twice (libm/SIMD math in f32, then to 16 bits). On top comes
+// the compute type's own error: a few operations for piecewise-linear functions (2 eps_c), and up to
+// 64 eps_c where exp/expm1/erf/tanh and their compositions are involved (SIMD and GPU libraries
+// guarantee 1-4 ulp per call; sigmoid, silu and the gelus chain two or three calls and a division,
+// benchdnn allows ~4e-5 relative for such f32 functions, 64 eps_c = 7.6e-6). Backward multiplies by dy:
+// one more eps_c.
+// abs: near zero a relative bound is meaningless (gelu(-4) is 1 + erf(-2.8) with cancellation): allow
+// the compute error at unit scale, plus the storage dtype's smallest denormal step.
+Tolerance tolerance_for(const Case& c, Shape) {
+  const double eps_s = epsilon_of(c.dtype);
+  const double eps_c = c.dtype == DType::f64 ? epsilon_of(DType::f64) : epsilon_of(DType::f32);
+  bool transcendental = false;
+  with_activation(c.activation, [&](auto* tag) {
+    transcendental = std::remove_pointer_t<decltype(tag)>::kTranscendental;
+  });
+  double compute = (transcendental ? 64.0 : 2.0) * eps_c;
+  if (c.direction == Direction::backward) compute += eps_c;
+  const double smallest_step = c.dtype == DType::f16 ? 5.9604644775390625e-08  // 2^-24
+                               : c.dtype == DType::f64 ? 4.9406564584124654e-324
+                                                       : 1.4012984643248171e-45;  // f32 and bf16
+  return Tolerance{compute + smallest_step, eps_s + compute};
+}
+
+}  // namespace actbench

@@ -1,0 +1,59 @@
+// The registry's shape: what must be registered, and that every registered case is tested.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "case_names.hpp"
+#include "kernels/activations.hpp"
+#include "kernels/registry.hpp"
+
+namespace actbench {
+namespace {
+
+TEST(Registry, EveryCpuStrategyCoversEveryActivationDtypeAndDirection) {
+  std::map<std::string, int> per_implementation;
+  for (const Case& c : registry().cases()) {
+    if (c.device == Device::cpu) ++per_implementation[c.implementation];
+  }
+  int activations = 0;
+  for_each_type(AllActivations{}, [&](auto*) { ++activations; });
+  const int full = activations * 4 /* dtypes */ * 2 /* directions */;
+  for (const char* impl : {"naive", "vectorised", "inplace", "fused_bias", "unfused_bias", "onednn"}) {
+    EXPECT_EQ(per_implementation[impl], full) << impl;
+  }
+  EXPECT_EQ(per_implementation["mask"], 4 * 2) << "relu only, every dtype, both directions";
+}
+
+TEST(Registry, CaseIdsAreUnique) {
+  std::set<std::string> ids;
+  for (const Case& c : registry().cases()) EXPECT_TRUE(ids.insert(c.id()).second) << c.id();
+}
+
+TEST(Registry, UnsupportedCasesSayWhy) {
+  for (const Case& c : registry().cases()) {
+    if (!c.runnable()) {
+      EXPECT_FALSE(c.unsupported.empty()) << c.id();
+    }
+  }
+}
+
+// Fails when a case is registered that no parameterised suite instantiates.
+TEST(Registry, EveryRegisteredCaseHasATest) {
+  std::set<std::string> tested;
+  const auto* unit = ::testing::UnitTest::GetInstance();
+  for (int s = 0; s < unit->total_test_suite_count(); ++s) {
+    const auto* suite = unit->GetTestSuite(s);
+    for (int t = 0; t < suite->total_test_count(); ++t) {
+      const std::string name = suite->GetTestInfo(t)->name();
+      tested.insert(name.substr(name.find('/') + 1));  // "MatchesFloat64Reference/<case>" -> "<case>"
+    }
+  }
+  for (const Case& c : registry().cases()) {
+    EXPECT_TRUE(tested.count(testing::test_name(c))) << "no test for " << c.id();
+  }
+}
+
+}  // namespace
+}  // namespace actbench

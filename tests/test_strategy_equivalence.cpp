@@ -1,0 +1,104 @@
+// Strategies that must agree with each other, beyond each agreeing with the reference: in-place is
+// bit-identical to out-of-place, fused bias equals unfused within tolerance, and ReLU backward from
+// the 1-bit mask equals the plain backward.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+
+#include "harness/case_data.hpp"
+#include "kernels/registry.hpp"
+
+namespace actbench {
+namespace {
+
+const Case* find_case(const Case& like, const std::string& implementation) {
+  for (const Case& c : registry().cases()) {
+    if (c.activation == like.activation && c.direction == like.direction && c.device == like.device &&
+        c.dtype == like.dtype && c.implementation == implementation && c.runnable()) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+// The primary output of one run, or nullopt when the case cannot run here (no GPU).
+std::optional<std::vector<double>> outputs(const Case& c, Shape shape, InputKind inputs) {
+  if (c.device == Device::cuda && gpu_count() == 0) return std::nullopt;
+  const ExecContext ctx{.threads = 2};
+  CaseData data(c, shape, inputs, 42);
+  const Runner run = c.prepare(data.operands(), ctx);
+  data.reset();
+  run();
+  synchronize(c.device, ctx);
+  return data.output_values();
+}
+
+bool same_value(double a, double b) { return (std::isnan(a) && std::isnan(b)) || (std::signbit(a) == std::signbit(b) && a == b); }
+
+constexpr Shape kShape{37, 129};  // odd rows and channels: tails everywhere
+
+template <class Check>
+void for_each_pair(const std::string& implementation, const std::string& partner, Check check) {
+  int compared = 0;
+  for (const Case& c : registry().cases()) {
+    if (c.implementation != implementation || !c.runnable()) continue;
+    const Case* other = find_case(c, partner);
+    ASSERT_NE(other, nullptr) << c.id() << " has no runnable " << partner;
+    const auto a = outputs(c, kShape, InputKind::special);
+    const auto b = outputs(*other, kShape, InputKind::special);
+    if (!a || !b) continue;
+    ASSERT_EQ(a->size(), b->size());
+    check(c, *a, *b);
+    ++compared;
+  }
+  if (compared == 0) GTEST_SKIP() << "no " << implementation << " case can run here";
+}
+
+TEST(StrategyEquivalence, InplaceIsBitIdenticalToVectorised) {
+  for_each_pair("inplace", "vectorised", [](const Case& c, const auto& a, const auto& b) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      ASSERT_TRUE(same_value(a[i], b[i])) << c.id() << " element " << i << ": " << a[i] << " vs " << b[i];
+    }
+  });
+}
+
+TEST(StrategyEquivalence, FusedBiasMatchesUnfusedWithinTolerance) {
+  for_each_pair("fused_bias", "unfused_bias", [](const Case& c, const auto& a, const auto& b) {
+    const Tolerance tol = tolerance_for(c, kShape);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (std::isnan(a[i]) || std::isinf(a[i])) {
+        ASSERT_TRUE(same_value(a[i], b[i])) << c.id() << " element " << i;
+        continue;
+      }
+      // Each is within tol of the reference; unfused also rounds z = x + b to the storage type between
+      // its passes (|dz| <= eps_s/2 |z|), which moves f by |f'(z) z| eps_s / 2. For every activation here
+      // |f'(z) z| <= 1.76 (|f(z)| + 1) (selu's slope lambda*alpha bounds f', and |z| ~ |f(z)| where f' is large).
+      const double rounding = epsilon_of(c.dtype) / 2 * 1.76 * (std::abs(a[i]) + 1);
+      ASSERT_LE(std::abs(a[i] - b[i]), 2 * (tol.abs + tol.rel * std::abs(a[i])) + rounding)
+          << c.id() << " element " << i << ": " << a[i] << " vs " << b[i];
+    }
+  });
+}
+
+TEST(StrategyEquivalence, MaskBackwardEqualsPlainBackwardWithoutNaN) {
+  int compared = 0;
+  for (const Case& c : registry().cases()) {
+    if (c.implementation != "mask" || c.direction != Direction::backward || !c.runnable()) continue;
+    const Case* plain = find_case(c, "vectorised");
+    ASSERT_NE(plain, nullptr) << c.id();
+    // The mask cannot carry NaN (it is only x > 0), so compare on inputs without it.
+    const auto a = outputs(c, kShape, InputKind::wide);
+    const auto b = outputs(*plain, kShape, InputKind::wide);
+    if (!a || !b) continue;
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      ASSERT_TRUE(same_value((*a)[i], (*b)[i])) << c.id() << " element " << i;
+    }
+    ++compared;
+  }
+  if (compared == 0) GTEST_SKIP() << "no mask case can run here";
+}
+
+}  // namespace
+}  // namespace actbench
