@@ -117,13 +117,14 @@ struct Crelu : Relu {
 
 struct Relu6 : ActivationDefaults {
   static constexpr const char* kName = "relu6";
+  static constexpr double kCeiling = 6;
   template <class M>
   AB_HD static typename M::V forward(typename M::V x) {
-    return M::select(M::le(x, M::c(0)), M::c(0), M::select(M::ge(x, M::c(6)), M::c(6), x));
+    return M::select(M::le(x, M::c(0)), M::c(0), M::select(M::ge(x, M::c(kCeiling)), M::c(kCeiling), x));
   }
   template <class M>
   AB_HD static typename M::V derivative(typename M::V x) {
-    return step<M>(x, M::c(0), M::c(1)) * M::select(M::ge(x, M::c(6)), M::c(0), M::c(1));
+    return step<M>(x, M::c(0), M::c(1)) * M::select(M::ge(x, M::c(kCeiling)), M::c(0), M::c(1));
   }
 };
 
@@ -172,6 +173,7 @@ struct GeluTanh : ActivationDefaults {
 
 struct Silu : ActivationDefaults {
   static constexpr const char* kName = "silu";
+  static constexpr double kSwishBeta = 1;  // silu is swish x * sigmoid(beta x) with beta 1, as libraries name it
   static constexpr bool kTranscendental = true;
   template <class M>
   AB_HD static typename M::V forward(typename M::V x) {

@@ -70,6 +70,10 @@ struct Case {
   Signature signature;
   Prepare prepare;          // empty when the implementation cannot express this case
   std::string unsupported;  // why not, when prepare is empty (reported as skipped, never faked)
+  // How a vendor library departs from the documented semantics on non-finite inputs (NaN, +-Inf), when
+  // it does. Such cases are held to the reference on finite inputs; on InputKind::special they are
+  // reported as the validation failures they are.
+  std::string deviations;
 
   bool runnable() const { return static_cast<bool>(prepare); }
   std::string id() const;  // "relu/forward/vectorised/cpu/f32"

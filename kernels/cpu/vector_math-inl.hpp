@@ -1,0 +1,191 @@
+// The Highway arithmetic backend of the activation functors (the vector twin of ScalarMath in
+// kernels/scalar_math.hpp) and the loads and stores of each storage dtype. Compiled once per ISA:
+// Highway's foreach_target includes this file again for every target, hence the toggle guard.
+#if defined(ACTBENCH_KERNELS_CPU_VECTOR_MATH_INL_HPP_) == defined(HWY_TARGET_TOGGLE)
+#ifdef ACTBENCH_KERNELS_CPU_VECTOR_MATH_INL_HPP_
+#undef ACTBENCH_KERNELS_CPU_VECTOR_MATH_INL_HPP_
+#else
+#define ACTBENCH_KERNELS_CPU_VECTOR_MATH_INL_HPP_
+#endif
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include <hwy/contrib/math/math-inl.h>
+#include <hwy/highway.h>
+
+#include "kernels/cpu/sleef_erf.hpp"
+#include "kernels/dtype.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace actbench::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Full vectors of the compute type C (float or double), with ScalarMath's names.
+template <class D>
+struct HwyMath {
+  using C = hn::TFromD<D>;
+  using V = hn::Vec<D>;
+  using Mask = hn::Mask<D>;
+
+  static HWY_INLINE V c(double v) { return hn::Set(D(), static_cast<C>(v)); }
+  static HWY_INLINE V select(Mask m, V a, V b) { return hn::IfThenElse(m, a, b); }
+  static HWY_INLINE Mask lt(V a, V b) { return hn::Lt(a, b); }
+  static HWY_INLINE Mask le(V a, V b) { return hn::Le(a, b); }
+  static HWY_INLINE Mask gt(V a, V b) { return hn::Gt(a, b); }
+  static HWY_INLINE Mask ge(V a, V b) { return hn::Ge(a, b); }
+  static HWY_INLINE Mask eq(V a, V b) { return hn::Eq(a, b); }
+  static HWY_INLINE V exp(V x) { return with_ieee_edges(x, hn::Exp(D(), x)); }
+  static HWY_INLINE V expm1(V x) { return with_ieee_edges(x, hn::Expm1(D(), x)); }
+  // tanh(|x|) = e / (e + 2) = 1 - 2 / (e + 2), e = expm1(2|x|). Highway's Tanh uses the first form
+  // everywhere and saturates at 18.7; near 1 that form rounds e + 2 to e and returns exactly 1 too
+  // early (for f64 from |x| ~ 17), so 1 - tanh^2, the derivative, vanishes where it should not. The
+  // second form is accurate there, the first near 0: one division serves both.
+  static HWY_INLINE V tanh(V x) {
+    const V abs = hn::Abs(x);
+    const V e = hn::Expm1(D(), abs + abs);
+    const V r = c(1) / (e + c(2));
+    const V t = hn::IfThenElse(hn::Lt(abs, c(0.5)), e * r, c(1) - (r + r));
+    return hn::CopySignToAbs(hn::IfThenElse(hn::Gt(abs, c(kTanhIsOne)), c(1), t), x);
+  }
+  static HWY_INLINE V erf(V x) {
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+    if constexpr (sizeof(C) == 4) return V{Sleef_erff16_u10avx512f(x.raw)};
+    else return V{Sleef_erfd8_u10avx512f(x.raw)};
+#elif HWY_ARCH_X86 && HWY_TARGET == HWY_AVX2
+    if constexpr (sizeof(C) == 4) return V{Sleef_erff8_u10avx2(x.raw)};
+    else return V{Sleef_erfd4_u10avx2(x.raw)};
+#else
+    // The portable fallback has no SLEEF variant: one libm call per lane.
+    const D d;
+    HWY_ALIGN C lanes[hn::MaxLanes(d)];
+    hn::Store(x, d, lanes);
+    for (std::size_t i = 0; i < hn::Lanes(d); ++i) lanes[i] = std::erf(lanes[i]);
+    return hn::Load(d, lanes);
+#endif
+  }
+
+ private:
+  // From here tanh(x) rounds to 1 in C (1 - tanh(x) ~ 2 exp(-2x) is below half an ulp of 1); below
+  // it 2|x| stays inside Expm1's valid range.
+  static constexpr double kTanhIsOne = sizeof(C) == 4 ? 9.5 : 19.5;
+  // exp(x) overflows to +inf above log(max finite).
+  static constexpr double kExpOverflow = sizeof(C) == 4 ? 88.72283905206835 : 709.782712893384;
+
+  // Highway's Exp/Expm1 are documented up to x = 104 (f32) / 706 (f64), give garbage far above it
+  // (the exponent field wraps), and map NaN to 0 (Exp). The functors rely on IEEE results there:
+  // exp(+inf) = +inf, exp(NaN) = NaN (sigmoid(NaN) must stay NaN, not become 1).
+  static HWY_INLINE V with_ieee_edges(V x, V y) {
+    const V inf = c(std::numeric_limits<double>::infinity());
+    return hn::IfThenElse(hn::IsNaN(x), x, hn::IfThenElse(hn::Gt(x, c(kExpOverflow)), inf, y));
+  }
+};
+
+// Loads a storage dtype into compute vectors and stores them back, rounding once. All loads and
+// stores are unaligned: row segments start anywhere.
+template <class T>
+struct Storage {
+  // f32 and f64 compute in themselves.
+  template <class D>
+  static HWY_INLINE hn::Vec<D> load(D d, const T* p) {
+    return hn::LoadU(d, p);
+  }
+  template <class D>
+  static HWY_INLINE void store(D d, hn::Vec<D> v, T* p) {
+    hn::StoreU(v, d, p);
+  }
+};
+
+// bf16 is the top half of an f32: widening is a shift. Narrowing rounds to nearest even by hand
+// (Highway 1.0.3's DemoteTo truncates on x86 without AVX512_BF16) and keeps NaN quiet, exactly as
+// to_bf16 in kernels/dtype.hpp.
+template <>
+struct Storage<bf16> {
+  template <class D>
+  static HWY_INLINE hn::Vec<D> load(D d, const bf16* p) {
+    const hn::Rebind<std::uint16_t, D> d16;
+    const hn::RebindToUnsigned<D> du;
+    const auto half = hn::LoadU(d16, reinterpret_cast<const std::uint16_t*>(p));
+    return hn::BitCast(d, hn::ShiftLeft<16>(hn::PromoteTo(du, half)));
+  }
+  template <class D>
+  static HWY_INLINE void store(D /*d*/, hn::Vec<D> v, bf16* p) {
+    const hn::Rebind<std::uint16_t, D> d16;
+    const hn::RebindToUnsigned<D> du;
+    const hn::RebindToSigned<D> di;
+    const auto bits = hn::BitCast(du, v);
+    const auto high = hn::ShiftRight<16>(bits);
+    const auto round_up = hn::Add(hn::Set(du, 0x7fffu), hn::And(high, hn::Set(du, 1u)));
+    const auto rounded = hn::ShiftRight<16>(hn::Add(bits, round_up));
+    const auto quiet_nan = hn::Or(high, hn::Set(du, 0x40u));
+    const auto narrow = hn::IfThenElse(hn::RebindMask(du, hn::IsNaN(v)), quiet_nan, rounded);
+    // Every lane is now below 2^16, so the saturating i32 -> u16 demotion is exact.
+    hn::StoreU(hn::DemoteTo(d16, hn::BitCast(di, narrow)), d16, reinterpret_cast<std::uint16_t*>(p));
+  }
+};
+
+// f16: the F16C instructions on x86 (round to nearest even, exact on denormals, Inf and NaN). Highway
+// 1.0.3's portable fallback truncates and turns Inf/NaN into finite values, so the fallback
+// converts with integer arithmetic instead, bit for bit as kernels/dtype.hpp.
+template <>
+struct Storage<f16> {
+  static constexpr bool kHardware = HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2;
+
+  template <class D>
+  static HWY_INLINE hn::Vec<D> load(D d, const f16* p) {
+    if constexpr (kHardware) {
+      const hn::Rebind<hwy::float16_t, D> dh;
+      return hn::PromoteTo(d, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(p)));
+    } else {
+      const hn::Rebind<std::uint16_t, D> d16;
+      const hn::RebindToSigned<D> di;
+      const auto h = hn::PromoteTo(di, hn::LoadU(d16, reinterpret_cast<const std::uint16_t*>(p)));
+      const auto sign = hn::ShiftLeft<16>(hn::And(h, hn::Set(di, 0x8000)));
+      const auto magnitude = hn::And(h, hn::Set(di, 0x7fff));
+      const auto exponent = hn::And(h, hn::Set(di, 0x7c00));
+      const auto mantissa = hn::And(h, hn::Set(di, 0x3ff));
+      // Normal: rebias the exponent (127 - 15). Inf/NaN: all-ones exponent, NaN made quiet.
+      const auto normal = hn::Add(hn::ShiftLeft<13>(magnitude), hn::Set(di, 112 << 23));
+      const auto special = hn::Or(hn::Or(hn::Set(di, 0x7f800000), hn::ShiftLeft<13>(mantissa)),
+                                  hn::IfThenElseZero(hn::Gt(mantissa, hn::Zero(di)), hn::Set(di, 0x400000)));
+      // Denormal or zero: mantissa * 2^-24, exact in f32.
+      const auto tiny = hn::BitCast(di, hn::Mul(hn::ConvertTo(d, mantissa), hn::Set(d, 5.9604644775390625e-8f)));
+      const auto is_special = hn::Eq(exponent, hn::Set(di, 0x7c00));
+      const auto is_tiny = hn::Eq(exponent, hn::Zero(di));
+      const auto bits = hn::IfThenElse(is_special, special, hn::IfThenElse(is_tiny, tiny, normal));
+      return hn::BitCast(d, hn::Or(sign, bits));
+    }
+  }
+
+  template <class D>
+  static HWY_INLINE void store(D d, hn::Vec<D> v, f16* p) {
+    if constexpr (kHardware) {
+      const hn::Rebind<hwy::float16_t, D> dh;
+      hn::StoreU(hn::DemoteTo(dh, v), dh, reinterpret_cast<hwy::float16_t*>(p));
+    } else {
+      const hn::Rebind<std::uint16_t, D> d16;
+      const hn::RebindToSigned<D> di;
+      const auto bits = hn::BitCast(di, v);
+      const auto sign = hn::And(hn::ShiftRight<16>(bits), hn::Set(di, 0x8000));
+      const auto abs = hn::And(bits, hn::Set(di, 0x7fffffff));
+      const auto nan = hn::Or(hn::Set(di, 0x7e00), hn::And(hn::ShiftRight<13>(abs), hn::Set(di, 0x3ff)));
+      // Normal: round to nearest even at bit 13, then rebias the exponent.
+      const auto odd = hn::And(hn::ShiftRight<13>(abs), hn::Set(di, 1));
+      const auto normal = hn::ShiftRight<13>(hn::Sub(hn::Add(abs, hn::Add(hn::Set(di, 0xfff), odd)),
+                                                    hn::Set(di, 0x38000000)));
+      // Below the smallest normal half: count units of 2^-24, rounded to nearest even.
+      const auto tiny = hn::NearestInt(hn::Mul(hn::BitCast(d, abs), hn::Set(d, 16777216.0f)));
+      const auto narrow =
+          hn::IfThenElse(hn::Gt(abs, hn::Set(di, 0x7f800000)), nan,
+                         hn::IfThenElse(hn::Ge(abs, hn::Set(di, 0x477ff000)), hn::Set(di, 0x7c00),
+                                        hn::IfThenElse(hn::Lt(abs, hn::Set(di, 0x38800000)), tiny, normal)));
+      hn::StoreU(hn::DemoteTo(d16, hn::Or(sign, narrow)), d16, reinterpret_cast<std::uint16_t*>(p));
+    }
+  }
+};
+
+}  // namespace actbench::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // per-target include guard

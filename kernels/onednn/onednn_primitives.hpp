@@ -1,0 +1,14 @@
+#pragma once
+// Builds the oneDNN primitive of one case over the case's own buffers (outside any timed region) and
+// returns the runner that only executes it and waits on the stream.
+#include "kernels/case.hpp"
+#include "kernels/onednn/onednn_operation.hpp"
+
+namespace actbench::onednn {
+
+// Throws std::runtime_error with oneDNN's message when it cannot build the primitive, e.g. for a
+// dtype that its kernels on this CPU do not support.
+Runner prepare_primitive(const Operation& op, DType dtype, Direction direction, const Operands& operands,
+                         const ExecContext& ctx);
+
+}  // namespace actbench::onednn
