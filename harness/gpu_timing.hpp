@@ -3,6 +3,7 @@
 // The methodology that composes them (warm-up, noise-based stop, reporting) lives in bench/.
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,20 +30,49 @@ std::vector<GpuInfo> probe_gpus();
 // Device-to-device copy bandwidth, (read + write bytes) / median time: the GPU roofline.
 double measure_d2d_copy_gbps(int device_index, std::size_t bytes);
 
+// A CUDA stream for timed GPU cases. Prepare a GPU case with ExecContext{.stream = stream.get(),
+// .device_index = i}: its runner then enqueues on this stream, which GpuSampler times and captures into
+// a CUDA graph (the legacy default stream cannot be captured). It is a blocking stream, so it stays
+// ordered after synchronous copies on the default stream (CaseData's restore of an in-place input).
+class GpuStream {
+ public:
+  explicit GpuStream(int device_index);
+  ~GpuStream();
+  GpuStream(const GpuStream&) = delete;
+  GpuStream& operator=(const GpuStream&) = delete;
+  void* get() const { return stream_; }  // a cudaStream_t
+
+ private:
+  void* stream_ = nullptr;
+  int device_index_ = 0;
+};
+
 // One timed sample of a GPU runner.
 struct GpuSample {
   double seconds_per_launch = 0;
   int launches = 0;          // runner calls inside the timed region (one CUDA graph when > 1)
-  bool throttled = false;    // the SM clock dropped below 90% of its maximum during the sample
-  double sm_clock_mhz = 0;   // measured SM clock during the sample
+  bool throttled = false;    // the SM clock dropped below kThrottleThreshold of its maximum during the sample
+  double sm_clock_mhz = 0;   // measured SM clock during the sample (clock64 against %globaltimer); 0 if
+                             // the sample was too short to measure
+  // From NVML, loaded at run time, when the driver provides it; read right after the sample. NVML
+  // averages power over its own window (up to 1 s on some boards), so energy per element is best taken
+  // as power x time over a run of consecutive samples.
+  std::optional<double> power_watts;
+  std::optional<double> memory_clock_mhz;
 };
 
 class GpuSampler {
  public:
+  // A sample is flagged throttled when its SM clock is below this fraction of the maximum.
+  static constexpr double kThrottleThreshold = 0.9;
+
   // cold_l2: L2 is flushed (a write of >= 2x L2) before each sample, outside the timed region, and a
   // sample is one launch. hot: launches are batched (through a CUDA graph) so a sample lasts >= 20 us,
   // which makes launch overhead visible separately for tiny tensors. restore runs before each sample,
-  // outside the timed region (in-place cases refresh their input there).
+  // outside the timed region (in-place cases refresh their input there; inside a hot sample's graph
+  // the later launches of an in-place case see the earlier ones' output). ctx must be the context the
+  // runner was prepared with, its stream from a GpuStream. The constructor warms up (module load,
+  // first-touch) and, for hot mode, sizes and captures the graph.
   GpuSampler(Runner run, const ExecContext& ctx, bool cold_l2, std::function<void()> restore = {});
   ~GpuSampler();
   GpuSampler(const GpuSampler&) = delete;

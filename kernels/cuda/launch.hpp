@@ -1,0 +1,30 @@
+#pragma once
+// Host-side launch helpers shared by every CUDA family: the device and stream of a case, how many
+// blocks of a kernel the device holds at once, and whether a pointer allows 16-byte accesses.
+#include <cstddef>
+#include <cstdint>
+
+#include <cuda_runtime_api.h>
+
+#include "kernels/case.hpp"
+
+namespace actbench::cuda {
+
+struct LaunchTarget {
+  int device = 0;
+  cudaStream_t stream = nullptr;
+};
+
+// Makes the case's device current (checked) and names its stream: the runner enqueues on exactly the
+// stream of the ExecContext given to Prepare, so a timer can capture it into a graph.
+LaunchTarget launch_target(const ExecContext& ctx);
+
+// SMs x resident blocks per SM of `kernel` at kBlockThreads threads: the grid of a grid-stride kernel,
+// which then starts every block once and leaves no partial last wave.
+int resident_blocks(const void* kernel, int device);
+
+inline bool is_aligned(const void* p, std::size_t bytes) {
+  return reinterpret_cast<std::uintptr_t>(p) % bytes == 0;
+}
+
+}  // namespace actbench::cuda

@@ -1,4 +1,0 @@
-#include "kernels/registrations.hpp"
-namespace actbench {
-void register_cuda_kernels(Registry&) {}
-}  // namespace actbench

@@ -1,0 +1,69 @@
+#include "kernels/cudnn/cudnn_context.hpp"
+
+#include <map>
+
+#include "kernels/cudnn/cudnn_check.hpp"
+
+namespace actbench::cudnn {
+namespace {
+
+// A cuDNN handle is bound to the device current at creation and is not meant to be shared between
+// threads that set different streams, hence one per (thread, device).
+class ThreadHandles {
+ public:
+  ThreadHandles() = default;
+  ThreadHandles(const ThreadHandles&) = delete;
+  ThreadHandles& operator=(const ThreadHandles&) = delete;
+  ~ThreadHandles() {
+    // A destructor cannot report failure, and at thread exit there is no one left to tell.
+    for (auto& [device, handle] : handles_) static_cast<void>(cudnnDestroy(handle));
+  }
+  cudnnHandle_t get(int device) {
+    auto found = handles_.find(device);
+    if (found != handles_.end()) return found->second;
+    cudnnHandle_t handle = nullptr;
+    AB_CUDNN_CHECK(cudnnCreate(&handle));
+    handles_.emplace(device, handle);
+    return handle;
+  }
+
+ private:
+  std::map<int, cudnnHandle_t> handles_;
+};
+
+}  // namespace
+
+cudnnHandle_t handle_for(const ExecContext& ctx) {
+  thread_local ThreadHandles handles;
+  AB_CUDA_CHECK(cudaSetDevice(ctx.device_index));
+  cudnnHandle_t handle = handles.get(ctx.device_index);
+  AB_CUDNN_CHECK(cudnnSetStream(handle, static_cast<cudaStream_t>(ctx.stream)));
+  return handle;
+}
+
+void DeviceFree::operator()(void* p) const {
+  // Freeing cannot be reported from a destructor; a failure here would already have surfaced on the
+  // stream's last checked call.
+  static_cast<void>(cudaFree(p));
+}
+
+DeviceMemory allocate_device(std::size_t bytes) {
+  if (bytes == 0) return DeviceMemory{};
+  void* p = nullptr;
+  AB_CUDA_CHECK(cudaMalloc(&p, bytes));
+  return DeviceMemory{p};
+}
+
+cudnnDataType_t data_type(DType d) {
+  switch (d) {
+    case DType::f32: return CUDNN_DATA_FLOAT;
+    case DType::f64: return CUDNN_DATA_DOUBLE;
+    case DType::f16: return CUDNN_DATA_HALF;
+    case DType::bf16: return CUDNN_DATA_BFLOAT16;
+  }
+  return CUDNN_DATA_FLOAT;
+}
+
+cudnnDataType_t compute_type(DType d) { return d == DType::f64 ? CUDNN_DATA_DOUBLE : CUDNN_DATA_FLOAT; }
+
+}  // namespace actbench::cudnn

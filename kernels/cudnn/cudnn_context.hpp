@@ -1,0 +1,29 @@
+#pragma once
+// What both cuDNN families share: the handle of the calling thread for the case's device, device
+// memory the families own (legacy backward's y, graph workspaces) and the dtype mapping.
+#include <cstddef>
+#include <memory>
+
+#include <cudnn.h>
+
+#include "kernels/case.hpp"
+
+namespace actbench::cudnn {
+
+// The calling thread's handle for ctx.device_index (created on first use, destroyed when the thread
+// ends), made current on that device and bound to ctx.stream. Called from Prepare only: the handle
+// keeps that stream for the runners prepared with it.
+cudnnHandle_t handle_for(const ExecContext& ctx);
+
+struct DeviceFree {
+  void operator()(void* p) const;
+};
+using DeviceMemory = std::unique_ptr<void, DeviceFree>;
+// Memory on the current device; an empty pointer for 0 bytes. Throws when cudaMalloc fails.
+DeviceMemory allocate_device(std::size_t bytes);
+
+cudnnDataType_t data_type(DType d);
+// What the math runs in: f32 for the 16-bit storage types (DESIGN.md), f64 for f64.
+cudnnDataType_t compute_type(DType d);
+
+}  // namespace actbench::cudnn
