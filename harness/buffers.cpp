@@ -21,7 +21,9 @@ void check_cuda(cudaError_t status, const char* what) {
 }
 #endif
 
+#if !defined(ACTBENCH_WITH_CUDA)
 [[noreturn]] void no_cuda() { throw std::runtime_error("actbench was built without CUDA"); }
+#endif
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #pragma once
-// Comparison with the float64 reference. A value passes when |got - ref| <= abs + rel * |ref|;
+// Comparison with the float64 reference. A value passes when |got - ref| <= abs * s + rel * |ref|,
+// s = max(1, |dy|) for backward (the derivative's absolute error is scaled by dy) and 1 for forward;
 // NaN must meet NaN and an infinity the same infinity.
 #include <cstdint>
 #include <string>

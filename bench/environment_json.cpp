@@ -1,0 +1,105 @@
+#include "bench/environment_json.hpp"
+
+#include "bench/build_info.hpp"
+#include "kernels/cpu/vector_target.hpp"
+#include "kernels/onednn/onednn_version.hpp"
+#if defined(ACTBENCH_WITH_CUDA)
+#include "kernels/cudnn/cudnn_version.hpp"
+#endif
+
+namespace actbench::cli {
+namespace {
+
+nlohmann::json by_count(const std::map<int, double>& values) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : values) out[std::to_string(key)] = value;
+  return out;
+}
+
+nlohmann::json cpu_json(const CpuInfo& cpu, const Peaks& peaks) {
+  nlohmann::json caches = nlohmann::json::array();
+  for (const CacheLevel& c : cpu.caches) caches.push_back({{"level", c.level}, {"type", c.type}, {"size_bytes", c.size_bytes}});
+  return {{"model", cpu.model},
+          {"vector_isa", cpu_vector_target()},
+          {"cores", cpu.cores},
+          {"threads", cpu.threads},
+          {"caches", caches},
+          {"copy_bandwidth_gbps", by_count(peaks.cpu_gbps)}};
+}
+
+nlohmann::json gpu_json(const GpuInfo& g, const Peaks& peaks) {
+  nlohmann::json out = {{"index", g.index},
+                        {"name", g.name},
+                        {"compute_capability_major", g.compute_capability_major},
+                        {"compute_capability_minor", g.compute_capability_minor},
+                        {"sm_count", g.sm_count},
+                        {"memory_bytes", g.memory_bytes},
+                        {"l2_bytes", g.l2_bytes},
+                        {"theoretical_bandwidth_gbps", g.theoretical_bandwidth_gbps},
+                        {"max_sm_clock_mhz", g.max_sm_clock_mhz},
+                        {"max_memory_clock_mhz", g.max_memory_clock_mhz},
+                        {"driver_version", g.driver_version},
+                        {"runtime_version", g.runtime_version}};
+  // Only GPUs this run measured have a figure.
+  if (const auto it = peaks.gpu_gbps.find(g.index); it != peaks.gpu_gbps.end()) out["copy_bandwidth_gbps"] = it->second;
+  return out;
+}
+
+nlohmann::json libraries_json(const Machine& machine) {
+  nlohmann::json libs = {{"google_benchmark", build_info().google_benchmark}, {"onednn", onednn_version()}};
+#if defined(ACTBENCH_WITH_CUDA)
+  if (!machine.gpus.empty()) libs["cuda_runtime"] = machine.gpus.front().runtime_version;
+  libs["cudnn"] = cudnn_version();
+#else
+  (void)machine;
+#endif
+  return libs;
+}
+
+nlohmann::json methodology_json(const Methodology& m) {
+  return {{"input_seed", m.seed},
+          {"repetitions", m.repetitions},
+          {"cpu_min_seconds", m.cpu_min_seconds},
+          {"gpu_sampling",
+           {{"min_seconds", m.gpu.min_seconds},
+            {"max_seconds", m.gpu.max_seconds},
+            {"max_noise", m.gpu.max_noise},
+            {"min_samples", m.gpu.min_samples}}}};
+}
+
+// Single-quotes an argument for a POSIX shell when it needs it.
+std::string shell_quoted(const std::string& arg) {
+  const bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                           "0123456789-_=./,:+@%") == std::string::npos;
+  if (plain) return arg;
+  std::string quoted = "'";
+  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+}  // namespace
+
+std::string command_line_of(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) line += (i ? " " : "") + shell_quoted(argv[i]);
+  return line;
+}
+
+nlohmann::json environment_json(const Machine& machine, const Peaks& peaks, const Methodology& methodology,
+                                const std::string& command_line) {
+  const BuildInfo& build = build_info();
+  nlohmann::json gpus = nlohmann::json::array();
+  for (const GpuInfo& g : machine.gpus) gpus.push_back(gpu_json(g, peaks));
+  return {{"schema_version", kSchemaVersion},
+          {"version", build.version},
+          {"git_commit", build.git_commit},
+          {"build_type", build.build_type},
+          {"compiler", build.compiler},
+          {"command_line", command_line},
+          {"cpu", cpu_json(machine.cpu, peaks)},
+          {"gpus", gpus},
+          {"libraries", libraries_json(machine)},
+          {"methodology", methodology_json(methodology)}};
+}
+
+}  // namespace actbench::cli

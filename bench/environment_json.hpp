@@ -1,0 +1,22 @@
+#pragma once
+// context.actbench of the results file: the schema version, how actbench was built, the machine (CPU,
+// GPUs, measured copy bandwidth), the libraries actually loaded, and how the run measured.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/machine.hpp"
+#include "bench/methodology.hpp"
+#include "bench/peaks.hpp"
+
+namespace actbench::cli {
+
+inline constexpr int kSchemaVersion = 1;
+
+nlohmann::json environment_json(const Machine& machine, const Peaks& peaks, const Methodology& methodology,
+                                const std::string& command_line);
+
+// argv as one shell-quoted line.
+std::string command_line_of(int argc, char** argv);
+
+}  // namespace actbench::cli

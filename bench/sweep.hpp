@@ -1,0 +1,63 @@
+#pragma once
+// From the options and the machine to the list of points to time (case x device x size x input x L2
+// state) and the cases that cannot run, each with its reason: nothing selected is silently dropped.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bench/machine.hpp"
+#include "bench/options.hpp"
+#include "kernels/case.hpp"
+
+namespace actbench::cli {
+
+struct Point {
+  const Case* c = nullptr;
+  int device_index = 0;  // GPU cases
+  Shape shape;
+  InputKind input = InputKind::mixed;
+  bool cold_l2 = true;  // GPU cases: L2 flushed before each sample
+  int threads = 1;      // CPU worker threads (ExecContext::threads); 1 for GPU cases
+  std::string name;     // the Google Benchmark name, unique in the sweep
+
+  std::string device() const;  // "cpu" or "cuda:N"
+};
+
+struct SkippedCase {
+  const Case* c = nullptr;
+  std::string device;  // "cpu", "cuda" (no GPU visible) or "cuda:N"
+  std::string reason;
+};
+
+struct Sweep {
+  std::vector<Point> points;
+  std::vector<SkippedCase> skipped;
+};
+
+// The registered cases that the filters select, in registry order (what --list prints).
+std::vector<const Case*> selected_cases(const Options& o);
+
+// Default sweeps: every power of 4 from a size whose working set fits the L1 data cache (CPU) or is
+// launch-bound (GPU) up to the first whose working set is at least 4x the last-level cache (CPU) or
+// 8x L2 (GPU), for the smallest and largest selected dtypes. Powers of 4 keep CPU and GPU points on
+// one ladder, so they compare size for size.
+std::vector<std::int64_t> default_cpu_sizes(const CpuInfo& cpu, const std::vector<DType>& dtypes);
+std::vector<std::int64_t> default_gpu_sizes(const GpuInfo& gpu, const std::vector<DType>& dtypes);
+
+// --quick. CPU: one size resident in the largest private cache and one in the last-level cache. No
+// DRAM size: at DRAM sizes generating the inputs and validating against float64 take longer than
+// the timing, and a quick run of every case would not stay within a minute on two cores.
+// GPU (where validation is cheap next to the device): one L2-resident size and one twice L2.
+std::vector<std::int64_t> quick_cpu_sizes(const CpuInfo& cpu);
+std::vector<std::int64_t> quick_gpu_sizes(const GpuInfo& gpu);
+
+// Throws UsageError for what the machine cannot honour: a GPU index that does not exist, or a size
+// that cannot fit in memory even in the smallest selected dtype.
+void check_against_machine(const Options& o, const Machine& m);
+
+// Throws UsageError (naming --flag) when `path` cannot be written; creates its missing directories.
+void check_output_path(const std::string& flag, const std::string& path);
+
+Sweep plan_sweep(const Options& o, const Machine& m);
+
+}  // namespace actbench::cli

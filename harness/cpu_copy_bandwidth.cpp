@@ -1,0 +1,82 @@
+#include "harness/cpu_copy_bandwidth.hpp"
+
+#include <algorithm>
+#include <barrier>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "harness/buffers.hpp"
+
+namespace actbench {
+namespace {
+
+// One untimed pass faults the pages in and warms the TLBs; the median of the timed passes is the
+// figure (robust to one pass disturbed by another process).
+constexpr int kWarmupPasses = 1;
+constexpr int kTimedPasses = 9;
+constexpr std::size_t kSliceAlignment = 64;
+
+}  // namespace
+
+std::size_t dram_copy_bytes(std::size_t last_level_cache_bytes, std::size_t available_bytes) {
+  constexpr std::size_t kMinimum = std::size_t{64} << 20;
+  const std::size_t wanted = std::max(4 * last_level_cache_bytes, kMinimum);
+  return std::max(std::min(wanted, available_bytes / 4), kSliceAlignment);
+}
+
+double measure_cpu_copy_gbps(int threads, std::size_t bytes) {
+  if (threads < 1) throw std::runtime_error("copy bandwidth needs at least one thread");
+  const Buffer src(Device::cpu, 0, bytes);
+  const Buffer dst(Device::cpu, 0, bytes);
+  auto* from = static_cast<unsigned char*>(src.data());
+  auto* to = static_cast<unsigned char*>(dst.data());
+
+  // Slices are cache-line aligned so no two threads write the same line.
+  const std::size_t lines = (bytes + kSliceAlignment - 1) / kSliceAlignment;
+  auto slice = [&](int t) {
+    const std::size_t begin = std::min(bytes, lines * t / threads * kSliceAlignment);
+    const std::size_t end = std::min(bytes, lines * (t + 1) / threads * kSliceAlignment);
+    return std::pair{begin, end - begin};
+  };
+
+  using Clock = std::chrono::steady_clock;
+  std::vector<double> seconds(kTimedPasses);
+  Clock::time_point start;
+  std::barrier sync(threads);
+  auto worker = [&](int t) {
+    const auto [offset, count] = slice(t);
+    // Each thread first touches its own slices, so on a NUMA machine the pages sit near it.
+    std::memset(from + offset, t + 1, count);
+    std::memset(to + offset, 0, count);
+    for (int pass = 0; pass < kWarmupPasses + kTimedPasses; ++pass) {
+      sync.arrive_and_wait();
+      if (t == 0) start = Clock::now();
+      std::memcpy(to + offset, from + offset, count);
+      sync.arrive_and_wait();
+      if (t == 0 && pass >= kWarmupPasses) {
+        seconds[pass - kWarmupPasses] = std::chrono::duration<double>(Clock::now() - start).count();
+      }
+    }
+  };
+  std::vector<std::jthread> pool;
+  try {
+    for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+  } catch (const std::system_error& e) {
+    // The threads already started wait on the barrier: drop the missing ones so they finish.
+    for (int t = static_cast<int>(pool.size()) + 1; t < threads; ++t) sync.arrive_and_drop();
+    worker(0);
+    throw std::runtime_error("cannot start " + std::to_string(threads) + " copy threads: " + e.what());
+  }
+  worker(0);
+  pool.clear();
+
+  std::nth_element(seconds.begin(), seconds.begin() + kTimedPasses / 2, seconds.end());
+  return 2.0 * static_cast<double>(bytes) / seconds[kTimedPasses / 2] / 1e9;
+}
+
+}  // namespace actbench
