@@ -1,0 +1,16 @@
+"""The fixtures the script tests use follow the project's results schema, so the tests exercise
+the format actbench writes, not one of their own."""
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from actbench_results import PROJECT_SCHEMA_PATH, project_schema
+
+
+@pytest.mark.skipif(not PROJECT_SCHEMA_PATH.is_file(),
+                    reason=f"{PROJECT_SCHEMA_PATH} is not in this checkout yet")
+def test_fixture_matches_results_schema(results_document):
+    schema = project_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = sorted(validator.iter_errors(results_document), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message[:200]}" for e in errors[:5])

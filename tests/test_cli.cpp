@@ -1,0 +1,250 @@
+// The actbench command line: every accepted form parses to the options it means, every rejected form
+// is a one-line usage error naming the bad value, and the executable turns usage errors into exit
+// code 2 before anything runs, leaving no results file.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/options.hpp"
+#include "harness/buffers.hpp"
+#include "kernels/registry.hpp"
+#include "tests/actbench_process.hpp"
+
+namespace actbench {
+namespace {
+
+using cli::DeviceSelector;
+using cli::L2Mode;
+using cli::ListFormat;
+using cli::Options;
+using cli::parse_options;
+using cli::UsageError;
+using testing::read_text;
+using testing::run_actbench;
+using testing::ScratchDir;
+
+TEST(CliParse, NoFlagsSelectsEverythingWithDefaults) {
+  const Options o = parse_options({});
+  EXPECT_TRUE(o.activations.empty());
+  EXPECT_TRUE(o.implementations.empty());
+  EXPECT_TRUE(o.dtypes.empty());
+  EXPECT_TRUE(o.directions.empty());
+  EXPECT_TRUE(o.devices.empty());
+  EXPECT_TRUE(o.sizes.empty());
+  EXPECT_TRUE(o.inputs.empty());
+  EXPECT_FALSE(o.threads.has_value());
+  EXPECT_EQ(o.l2, L2Mode::cold);
+  EXPECT_EQ(o.out, "results/latest.json");
+  EXPECT_EQ(o.list, ListFormat::none);
+  EXPECT_FALSE(o.quick || o.quiet || o.help);
+}
+
+TEST(CliParse, Lists) {
+  const Options o = parse_options({"--activations=relu,gelu,relu", "--impls=naive", "--dtypes=f32,bf16",
+                                   "--directions=backward", "--devices=cpu,cuda,cuda:1", "--inputs=mixed,dead90,special"});
+  EXPECT_EQ(o.activations, (std::vector<std::string>{"relu", "gelu"}));  // repeats kept once
+  EXPECT_EQ(o.implementations, std::vector<std::string>{"naive"});
+  EXPECT_EQ(o.dtypes, (std::vector<DType>{DType::f32, DType::bf16}));
+  EXPECT_EQ(o.directions, std::vector<Direction>{Direction::backward});
+  EXPECT_EQ(o.devices, (std::vector<DeviceSelector>{{Device::cpu, std::nullopt}, {Device::cuda, std::nullopt},
+                                                    {Device::cuda, 1}}));
+  EXPECT_EQ(o.inputs, (std::vector<InputKind>{InputKind::mixed, InputKind::dead90, InputKind::special}));
+}
+
+TEST(CliParse, EveryRegisteredNameIsAccepted) {
+  for (const Case& c : registry().cases()) {
+    EXPECT_NO_THROW(parse_options({"--activations=" + c.activation, "--impls=" + c.implementation}));
+  }
+  for (InputKind k : kAllInputKinds) EXPECT_NO_THROW(parse_options({"--inputs=" + std::string(name_of(k))}));
+}
+
+TEST(CliParse, Sizes) {
+  EXPECT_EQ(cli::parse_size("100"), 100);
+  EXPECT_EQ(cli::parse_size("4K"), 4096);
+  EXPECT_EQ(cli::parse_size("4k"), 4096);
+  EXPECT_EQ(cli::parse_size("1M"), 1 << 20);
+  EXPECT_EQ(cli::parse_size("2G"), std::int64_t{2} << 30);
+  EXPECT_EQ(parse_options({"--sizes=64K,16M,64K"}).sizes, (std::vector<std::int64_t>{65536, 16 << 20}));
+}
+
+TEST(CliParse, ValueForms) {
+  const Options spaced = parse_options({"--threads", "3", "--out", "r.json", "--sizes", "1K"});
+  EXPECT_EQ(spaced.threads, 3);
+  EXPECT_EQ(spaced.out, "r.json");
+  EXPECT_EQ(spaced.sizes, std::vector<std::int64_t>{1024});
+  EXPECT_EQ(parse_options({"--threads=2"}).threads, 2);
+  EXPECT_EQ(parse_options({"--l2=hot"}).l2, L2Mode::hot);
+  EXPECT_EQ(parse_options({"--l2=both"}).l2, L2Mode::both);
+  EXPECT_EQ(parse_options({"--dump-curves=c.json"}).dump_curves, "c.json");
+}
+
+TEST(CliParse, Switches) {
+  EXPECT_TRUE(parse_options({"--quiet"}).quiet);
+  EXPECT_TRUE(parse_options({"--help"}).help);
+  EXPECT_TRUE(parse_options({"-h"}).help);
+  EXPECT_EQ(parse_options({"--list"}).list, ListFormat::text);
+  EXPECT_EQ(parse_options({"--list=json"}).list, ListFormat::json);
+}
+
+TEST(CliParse, QuickNarrowsOnlyUnspecifiedDtypes) {
+  EXPECT_EQ(parse_options({"--quick"}).dtypes, std::vector<DType>{DType::f32});
+  EXPECT_EQ(parse_options({"--quick", "--dtypes=f64"}).dtypes, std::vector<DType>{DType::f64});
+}
+
+TEST(CliParse, GoogleBenchmarkFlagsPassThrough) {
+  const Options o = parse_options({"--benchmark_filter=relu", "--benchmark_repetitions=9", "--benchmark_format=json"});
+  EXPECT_EQ(o.benchmark_args,
+            (std::vector<std::string>{"--benchmark_filter=relu", "--benchmark_repetitions=9", "--benchmark_format=json"}));
+}
+
+struct Rejected {
+  std::vector<std::string> args;
+  std::string names;  // the bad value the message must quote
+};
+
+class CliRejects : public ::testing::TestWithParam<Rejected> {};
+
+TEST_P(CliRejects, WithOneLineNamingTheValue) {
+  try {
+    parse_options(GetParam().args);
+    FAIL() << "accepted";
+  } catch (const UsageError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    EXPECT_NE(message.find(GetParam().names), std::string::npos) << message;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Forms, CliRejects,
+    ::testing::Values(Rejected{{"--activations=swish"}, "swish"}, Rejected{{"--impls=magic"}, "magic"},
+                      Rejected{{"--dtypes=f8"}, "f8"}, Rejected{{"--directions=sideways"}, "sideways"},
+                      Rejected{{"--devices=tpu"}, "tpu"}, Rejected{{"--devices=cuda:x"}, "cuda:x"},
+                      Rejected{{"--devices=cuda:-1"}, "cuda:-1"}, Rejected{{"--inputs=uniform"}, "uniform"},
+                      Rejected{{"--l2=warm"}, "warm"}, Rejected{{"--activations="}, "--activations"},
+                      Rejected{{"--dtypes=f32,,f16"}, "f32,,f16"}, Rejected{{"--devices=cpu,"}, "cpu,"},
+                      Rejected{{"--sizes=0"}, "'0'"}, Rejected{{"--sizes=-4"}, "-4"}, Rejected{{"--sizes=4KB"}, "4KB"},
+                      Rejected{{"--sizes=1.5M"}, "1.5M"}, Rejected{{"--sizes=K"}, "'K'"},
+                      Rejected{{"--sizes=99999999999999999999"}, "99999999999999999999"},
+                      Rejected{{"--sizes=268435457G"}, "268435457G"}, Rejected{{"--threads=0"}, "0"},
+                      Rejected{{"--threads=-2"}, "-2"}, Rejected{{"--threads=two"}, "two"},
+                      Rejected{{"--threads=99999999999"}, "99999999999"}, Rejected{{"--bogus"}, "--bogus"},
+                      Rejected{{"results.json"}, "results.json"}, Rejected{{"--quick=yes"}, "--quick=yes"},
+                      Rejected{{"--list=xml"}, "xml"}, Rejected{{"--out="}, "--out"},
+                      Rejected{{"--dump-curves="}, "--dump-curves"}, Rejected{{"--sizes"}, "--sizes"},
+                      Rejected{{"--sizes", "--quick"}, "--sizes"}, Rejected{{"--benchmark_repetitions=0"}, "0"},
+                      Rejected{{"--benchmark_min_time=soon"}, "soon"}, Rejected{{"--benchmark_format=xml"}, "xml"},
+                      Rejected{{"--benchmark_time_unit=h"}, "'h'"},
+                      Rejected{{"--benchmark_repetitions"}, "--benchmark_repetitions"}));
+
+// The executable: usage errors exit 2 with one line on stderr, and write no results file.
+struct UsageCase {
+  std::string args;
+  std::string names;
+};
+
+class CliExecutableRejects : public ::testing::TestWithParam<UsageCase> {};
+
+TEST_P(CliExecutableRejects, WithExitCode2AndNoResults) {
+  ScratchDir dir;
+  std::ofstream(dir / "not_a_directory") << "x";
+  std::string args = GetParam().args;
+  for (std::size_t at; (at = args.find("DIR")) != std::string::npos;) args.replace(at, 3, dir.path().string());
+  if (args.find("--out=") == std::string::npos) args += " --out=" + (dir / "results.json").string();
+  const auto result = run_actbench(args, dir);
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  EXPECT_NE(result.err.find(GetParam().names), std::string::npos) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "results.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "results"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Forms, CliExecutableRejects,
+    ::testing::Values(UsageCase{"--activations=swish", "swish"}, UsageCase{"--sizes=4KB", "4KB"},
+                      UsageCase{"--threads=0", "--threads"}, UsageCase{"--benchmark_nonsense=1", "--benchmark_nonsense"},
+                      UsageCase{"--sizes=1024G --dtypes=f32", "1099511627776"},
+                      UsageCase{"--activations=relu --impls=naive --benchmark_filter=no_such_case", "no_such_case"},
+                      UsageCase{"--activations=relu --benchmark_filter='(('", "(("},
+                      UsageCase{"--activations=relu --out=DIR/not_a_directory/r.json", "not_a_directory"},
+                      UsageCase{"--activations=relu --out=DIR", "is a directory"}));
+
+TEST(CliExecutable, HelpDocumentsFlagsExamplesAndExitCodes) {
+  ScratchDir dir;
+  const auto result = run_actbench("--help", dir);
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* text : {"--activations", "--impls", "--dtypes", "--directions", "--devices", "--sizes", "--inputs",
+                           "--threads", "--l2", "--quick", "--out", "--list", "--quiet", "--dump-curves", "Examples:",
+                           "Exit codes:", "--benchmark_filter"}) {
+    EXPECT_NE(result.out.find(text), std::string::npos) << text;
+  }
+}
+
+TEST(CliExecutable, ListJsonNamesEveryRegisteredCase) {
+  ScratchDir dir;
+  const auto result = run_actbench("--list=json", dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto list = nlohmann::json::parse(result.out);
+  ASSERT_EQ(list.at("cases").size(), registry().cases().size());
+  for (const auto& c : list.at("cases")) {
+    for (const char* field : {"activation", "direction", "implementation", "device", "dtype"}) {
+      EXPECT_TRUE(c.at(field).is_string()) << field;
+    }
+  }
+}
+
+TEST(CliExecutable, ListAppliesTheFilters) {
+  ScratchDir dir;
+  const auto result = run_actbench("--list=json --activations=relu --dtypes=f64 --directions=forward", dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const auto& c : nlohmann::json::parse(result.out).at("cases")) {
+    EXPECT_EQ(c.at("activation"), "relu");
+    EXPECT_EQ(c.at("dtype"), "f64");
+    EXPECT_EQ(c.at("direction"), "forward");
+  }
+}
+
+TEST(CliExecutable, DumpCurvesWritesEveryActivationAndItsDerivative) {
+  ScratchDir dir;
+  const auto result = run_actbench("--dump-curves=curves.json", dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto curves = nlohmann::json::parse(read_text(dir / "curves.json"));
+  const auto& x = curves.at("x");
+  EXPECT_DOUBLE_EQ(x.front().get<double>(), -6.0);
+  EXPECT_DOUBLE_EQ(x.back().get<double>(), 6.0);
+  std::set<std::string> activations;
+  for (const Case& c : registry().cases()) activations.insert(c.activation);
+  EXPECT_EQ(curves.at("activations").size(), activations.size());
+  for (const std::string& name : activations) {
+    const auto& curve = curves.at("activations").at(name);
+    EXPECT_EQ(curve.at("forward").size(), x.size()) << name;
+    EXPECT_EQ(curve.at("derivative").size(), x.size()) << name;
+  }
+  // relu(x) = max(x, 0); relu'(6) = 1, relu'(-6) = 0.
+  const auto& relu = curves.at("activations").at("relu");
+  EXPECT_DOUBLE_EQ(relu.at("forward").back().get<double>(), 6.0);
+  EXPECT_DOUBLE_EQ(relu.at("forward").front().get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(relu.at("derivative").back().get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(relu.at("derivative").front().get<double>(), 0.0);
+}
+
+TEST(CliExecutable, CudaWithoutAGpuSkipsWithOneLine) {
+  if (gpu_count() > 0) GTEST_SKIP() << "this machine has a GPU";
+  ScratchDir dir;
+  const auto result = run_actbench("--devices=cuda --activations=relu --out=r.json", dir);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  EXPECT_NE(result.err.find(gpu_unavailable_reason()), std::string::npos) << result.err;
+  const auto results = nlohmann::json::parse(read_text(dir / "r.json"));
+  EXPECT_TRUE(results.at("benchmarks").empty());
+  // A CUDA build lists each GPU case it could not run; a CPU-only build has none registered.
+  const bool cuda_registered = std::any_of(registry().cases().begin(), registry().cases().end(),
+                                           [](const Case& c) { return c.device == Device::cuda; });
+  EXPECT_EQ(results.at("skipped").empty(), !cuda_registered);
+}
+
+}  // namespace
+}  // namespace actbench

@@ -1,0 +1,279 @@
+// The results file of a real (small) run: Google Benchmark's document with every actbench field the
+// scripts rely on, consistent figures, validation against results/schema.json, and an atomic write.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/results_document.hpp"
+#include "harness/results_writer.hpp"
+#include "kernels/registry.hpp"
+#include "tests/actbench_process.hpp"
+
+namespace actbench {
+namespace {
+
+using testing::read_text;
+using testing::run_actbench;
+using testing::ScratchDir;
+
+constexpr int kRepetitions = 3;
+
+// Implementations that together cover every kind of case (plain, in place, bias, mask), where
+// registered.
+std::string covering_implementations() {
+  std::string impls = "naive";
+  for (const char* wanted : {"inplace", "fused_bias", "mask"}) {
+    const bool registered = std::any_of(registry().cases().begin(), registry().cases().end(),
+                                        [&](const Case& c) { return c.implementation == wanted && c.device == Device::cpu; });
+    if (registered) impls += std::string(",") + wanted;
+  }
+  return impls;
+}
+
+const Case* find_case(const nlohmann::json& e) {
+  for (const Case& c : registry().cases()) {
+    if (c.activation == e.at("activation") && name_of(c.direction) == e.at("direction").get<std::string>() &&
+        c.implementation == e.at("implementation") && name_of(c.device) == "cpu" &&
+        name_of(c.dtype) == e.at("dtype").get<std::string>()) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+class ResultsJson : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new ScratchDir;
+    run_ = new testing::ProcessResult(run_actbench(
+        "--devices=cpu --activations=relu,prelu,crelu --impls=" + covering_implementations() +
+            " --dtypes=f32 --sizes=4K --threads=1 --quiet --benchmark_min_time=0.001 --benchmark_repetitions=" +
+            std::to_string(kRepetitions) + " --out=results/run.json",
+        *dir_));
+    if (run_->exit_code == 0) results_ = new nlohmann::json(nlohmann::json::parse(read_text(*dir_ / "results/run.json")));
+  }
+  static void TearDownTestSuite() {
+    delete results_;
+    delete run_;
+    delete dir_;
+  }
+  void SetUp() override { ASSERT_TRUE(results_) << "the run failed: " << run_->err; }
+
+  static ScratchDir* dir_;
+  static testing::ProcessResult* run_;
+  static nlohmann::json* results_;
+};
+ScratchDir* ResultsJson::dir_ = nullptr;
+testing::ProcessResult* ResultsJson::run_ = nullptr;
+nlohmann::json* ResultsJson::results_ = nullptr;
+
+TEST_F(ResultsJson, ContextKeepsGoogleBenchmarksFieldsAndAddsTheEnvironment) {
+  const auto& context = results_->at("context");
+  for (const char* field : {"date", "host_name", "executable", "num_cpus", "caches", "library_build_type"}) {
+    EXPECT_TRUE(context.contains(field)) << field;
+  }
+  const auto& env = context.at("actbench");
+  EXPECT_EQ(env.at("schema_version"), 1);
+  for (const char* field : {"version", "git_commit", "build_type", "compiler", "command_line"}) {
+    EXPECT_FALSE(env.at(field).get<std::string>().empty()) << field;
+  }
+  const auto& cpu = env.at("cpu");
+  EXPECT_FALSE(cpu.at("vector_isa").get<std::string>().empty());
+  EXPECT_GE(cpu.at("cores").get<int>(), 1);
+  EXPECT_GE(cpu.at("threads").get<int>(), 1);
+  EXPECT_FALSE(cpu.at("caches").empty());
+  EXPECT_GT(cpu.at("copy_bandwidth_gbps").at("1").get<double>(), 0);  // the run's --threads=1
+  EXPECT_TRUE(env.at("gpus").is_array());
+  EXPECT_FALSE(env.at("libraries").at("google_benchmark").get<std::string>().empty());
+  EXPECT_FALSE(env.at("libraries").at("onednn").get<std::string>().empty());
+}
+
+TEST_F(ResultsJson, EveryEntryCarriesTheStructuredFields) {
+  const auto& benchmarks = results_->at("benchmarks");
+  ASSERT_FALSE(benchmarks.empty());
+  for (const auto& e : benchmarks) {
+    for (const char* field : {"name", "run_name", "run_type", "repetitions", "threads", "iterations", "real_time",
+                              "cpu_time", "time_unit", "activation", "direction", "implementation", "device", "dtype",
+                              "input", "shape", "elements", "bytes", "peak_gbps", "validation"}) {
+      ASSERT_TRUE(e.contains(field)) << field << " in " << e.at("name");
+    }
+    EXPECT_EQ(e.at("device"), "cpu");
+    EXPECT_EQ(e.at("threads"), 1);
+    EXPECT_EQ(e.at("elements"), 4096);
+    EXPECT_EQ(e.at("shape"), (nlohmann::json{16, 256}));
+    EXPECT_TRUE(e.at("validation").at("passed").get<bool>());
+    for (const char* field : {"max_abs_error", "max_rel_error", "max_ulp"}) {
+      EXPECT_TRUE(e.at("validation").contains(field)) << field;
+    }
+    EXPECT_TRUE(e.at("validation").at("tolerance").contains("abs"));
+    if (e.at("direction") == "forward") {
+      const double sparsity = e.at("sparsity");
+      EXPECT_GE(sparsity, 0.0);
+      EXPECT_LE(sparsity, 1.0);
+    } else {
+      EXPECT_FALSE(e.contains("sparsity"));
+    }
+    const Case* c = find_case(e);
+    ASSERT_NE(c, nullptr) << e.at("name");
+    EXPECT_EQ(e.at("bytes").get<std::int64_t>(), minimum_bytes(*c, Shape{16, 256})) << e.at("name");
+  }
+}
+
+TEST_F(ResultsJson, BandwidthFollowsFromBytesTimeAndTheMeasuredPeak) {
+  const double peak = results_->at("context").at("actbench").at("cpu").at("copy_bandwidth_gbps").at("1");
+  for (const auto& e : results_->at("benchmarks")) {
+    EXPECT_DOUBLE_EQ(e.at("peak_gbps").get<double>(), peak);
+    const std::string aggregate = e.value("aggregate_name", "");
+    if (aggregate == "stddev" || aggregate == "cv") {
+      EXPECT_FALSE(e.contains("gbps")) << e.at("name");
+      continue;
+    }
+    ASSERT_EQ(e.at("time_unit"), "ns");
+    const double seconds = e.at("real_time").get<double>() * 1e-9;
+    const double gbps = e.at("gbps");
+    EXPECT_NEAR(gbps, e.at("bytes").get<double>() / seconds / 1e9, 1e-9 * gbps) << e.at("name");
+    EXPECT_NEAR(e.at("fraction_of_peak").get<double>(), gbps / peak, 1e-12 * gbps) << e.at("name");
+    // Google Benchmark averages the repetitions' rates, so an aggregate's rate is not 1 / its time.
+    if (e.at("run_type") == "iteration") {
+      EXPECT_NEAR(e.at("items_per_second").get<double>(), 4096 / seconds, 1e-6 * 4096 / seconds) << e.at("name");
+    }
+  }
+}
+
+TEST_F(ResultsJson, EveryRepetitionAndEveryAggregateIsKept) {
+  std::map<std::string, std::multiset<std::string>> runs;  // run_name -> run kinds
+  for (const auto& e : results_->at("benchmarks")) {
+    runs[e.at("run_name")].insert(e.at("run_type") == "iteration" ? "iteration" : e.at("aggregate_name").get<std::string>());
+  }
+  for (const auto& [name, kinds] : runs) {
+    EXPECT_EQ(kinds.count("iteration"), static_cast<std::size_t>(kRepetitions)) << name;
+    for (const char* aggregate : {"mean", "median", "stddev", "cv"}) EXPECT_EQ(kinds.count(aggregate), 1u) << name;
+  }
+}
+
+TEST_F(ResultsJson, CasesThatCannotRunAreListedAsSkippedWithTheirReason) {
+  std::set<std::string> timed, skipped;
+  for (const auto& e : results_->at("benchmarks")) timed.insert(find_case(e)->id());
+  for (const auto& s : results_->at("skipped")) {
+    EXPECT_FALSE(s.at("reason").get<std::string>().empty());
+    skipped.insert(s.at("activation").get<std::string>() + "/" + s.at("direction").get<std::string>() + "/" +
+                   s.at("implementation").get<std::string>() + "/" + s.at("device").get<std::string>() + "/" +
+                   s.at("dtype").get<std::string>());
+  }
+  // Every selected case is either timed or skipped: none is dropped silently.
+  for (const Case& c : registry().cases()) {
+    const bool selected = c.device == Device::cpu && c.dtype == DType::f32 &&
+                          (c.activation == "relu" || c.activation == "prelu" || c.activation == "crelu") &&
+                          ("," + covering_implementations() + ",").find("," + c.implementation + ",") != std::string::npos;
+    if (selected) {
+      EXPECT_EQ(timed.count(c.id()) + skipped.count(c.id()), 1u) << c.id();
+    }
+  }
+  EXPECT_TRUE(results_->at("failures").empty());
+}
+
+TEST_F(ResultsJson, MatchesTheSchema) {
+  const std::filesystem::path venv = std::filesystem::path(ACTBENCH_SOURCE_DIR) / ".venv/bin/python";
+  const std::string python = std::filesystem::exists(venv) ? venv.string() : "python3";
+  if (std::system((python + " -c 'import jsonschema' 2>/dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "Python's jsonschema is not installed (scripts/bootstrap.sh installs it)";
+  }
+  const std::string check =
+      python + " -c 'import json, sys, jsonschema; "
+               "schema = json.load(open(sys.argv[1])); "
+               "jsonschema.Draft202012Validator.check_schema(schema); "
+               "jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))' '" ACTBENCH_SOURCE_DIR
+               "/results/schema.json' '" +
+      (*dir_ / "results/run.json").string() + "'";
+  EXPECT_EQ(std::system(check.c_str()), 0);
+}
+
+TEST(ResultsDocument, FailedSkippedAndBrokenPointsAreReportedNotTimed) {
+  const Case* c = &registry().cases().front();
+  std::vector<cli::Point> points;
+  for (int i = 0; i < 3; ++i) points.push_back(cli::Point{c, 0, Shape{1, 64}, InputKind::mixed, true, 1, "p" + std::to_string(i)});
+  std::vector<cli::PointOutcome> outcomes(3);
+  outcomes[0].status = cli::PointStatus::failed;
+  outcomes[0].validation.passed = false;
+  outcomes[0].validation.mismatches = 2;
+  outcomes[0].validation.max_abs_error = INFINITY;
+  outcomes[0].validation.first_mismatch = "y element 3: got nan";
+  outcomes[1].status = cli::PointStatus::skipped;
+  outcomes[1].reason = "needs 9 MiB, 1 MiB free on cpu";
+  outcomes[2].status = cli::PointStatus::error;
+  outcomes[2].reason = "launch failed";
+  const std::vector<cli::SkippedCase> skipped{{c, "cuda", "no CUDA device present"}};
+  const cli::Peaks peaks{{{1, 10.0}}, {}};
+  const std::map<std::string, std::string> names;
+  const auto doc = cli::results_document("", cli::RunRecord{points, outcomes, skipped, peaks, names},
+                                         nlohmann::json{{"schema_version", 1}});
+  EXPECT_TRUE(doc.at("benchmarks").empty());
+  ASSERT_EQ(doc.at("failures").size(), 2u);
+  const auto& failed = doc.at("failures")[0];
+  EXPECT_FALSE(failed.at("validation").at("passed").get<bool>());
+  EXPECT_TRUE(failed.at("validation").at("max_abs_error").is_null());  // infinity is not JSON
+  EXPECT_EQ(failed.at("validation").at("mismatches"), 2);
+  EXPECT_EQ(failed.at("validation").at("first_mismatch"), "y element 3: got nan");
+  EXPECT_EQ(doc.at("failures")[1].at("error"), "launch failed");
+  ASSERT_EQ(doc.at("skipped").size(), 2u);
+  EXPECT_EQ(doc.at("skipped")[0].at("device"), "cuda");
+  EXPECT_EQ(doc.at("skipped")[1].at("reason"), "needs 9 MiB, 1 MiB free on cpu");
+  EXPECT_EQ(doc.at("context").at("actbench").at("schema_version"), 1);
+}
+
+TEST(AtomicWrite, ReplacesTheFileAndLeavesNoTemporary) {
+  ScratchDir dir;
+  const auto path = dir / "r.json";
+  write_file_atomically(path.string(), "old");
+  write_file_atomically(path.string(), "new");
+  EXPECT_EQ(read_text(path), "new");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+TEST(AtomicWrite, AFailedWriteLeavesThePreviousFileIntact) {
+  ScratchDir dir;
+  const auto path = dir / "r.json";
+  write_file_atomically(path.string(), "previous results");
+  // A file-size limit makes the write fail half-way, as a full disk would.
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  const auto previous_handler = signal(SIGXFSZ, SIG_IGN);
+  rlimit small = saved;
+  small.rlim_cur = 16;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  EXPECT_THROW(write_file_atomically(path.string(), std::string(4096, 'x')), std::runtime_error);
+  setrlimit(RLIMIT_FSIZE, &saved);
+  signal(SIGXFSZ, previous_handler);
+  EXPECT_EQ(read_text(path), "previous results");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+TEST(AtomicWrite, AnUnwritablePathIsReportedBeforeAnythingRuns) {
+  ScratchDir dir;
+  EXPECT_NE(output_path_problem((dir / "missing/r.json").string()), "");
+  EXPECT_NE(output_path_problem(dir.path().string()), "");
+  EXPECT_EQ(output_path_problem((dir / "r.json").string()), "");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 0);
+}
+
+TEST(AtomicWrite, AnInterruptedRunLeavesThePreviousResults) {
+  ScratchDir dir;
+  std::ofstream(dir / "r.json") << "previous results";
+  // Interrupted two seconds into a sweep that takes far longer.
+  const auto result = run_actbench("--devices=cpu --impls=naive --sizes=1M --quiet --out=r.json", dir, "timeout -s INT 2");
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_EQ(read_text(dir / "r.json"), "previous results");
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".r.json.tmp"), std::string::npos) << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace actbench
