@@ -200,7 +200,8 @@ TEST(CliExecutable, ListAppliesTheFilters) {
   ScratchDir dir;
   const auto result = run_actbench("--list=json --activations=relu --dtypes=f64 --directions=forward", dir);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  for (const auto& c : nlohmann::json::parse(result.out).at("cases")) {
+  const auto listing = nlohmann::json::parse(result.out);  // outlives the loop over its member
+  for (const auto& c : listing.at("cases")) {
     EXPECT_EQ(c.at("activation"), "relu");
     EXPECT_EQ(c.at("dtype"), "f64");
     EXPECT_EQ(c.at("direction"), "forward");
