@@ -66,17 +66,16 @@ TEST(StrategyEquivalence, InplaceIsBitIdenticalToVectorised) {
 
 TEST(StrategyEquivalence, FusedBiasMatchesUnfusedWithinTolerance) {
   for_each_pair("fused_bias", "unfused_bias", [](const Case& c, const auto& a, const auto& b) {
-    const Tolerance tol = tolerance_for(c, kShape);
+    // Each is within its own tolerance of the reference (unfused's includes the rounding of z = x + b
+    // between its passes, harness/validate.cpp), so they are at most the sum of the two apart.
+    const Tolerance fused = tolerance_for(c, kShape);
+    const Tolerance unfused = tolerance_for(*find_case(c, "unfused_bias"), kShape);
     for (std::size_t i = 0; i < a.size(); ++i) {
       if (std::isnan(a[i]) || std::isinf(a[i])) {
         ASSERT_TRUE(same_value(a[i], b[i])) << c.id() << " element " << i;
         continue;
       }
-      // Each is within tol of the reference; unfused also rounds z = x + b to the storage type between
-      // its passes (|dz| <= eps_s/2 |z|), which moves f by |f'(z) z| eps_s / 2. For every activation here
-      // |f'(z) z| <= 1.76 (|f(z)| + 1) (selu's slope lambda*alpha bounds f', and |z| ~ |f(z)| where f' is large).
-      const double rounding = epsilon_of(c.dtype) / 2 * 1.76 * (std::abs(a[i]) + 1);
-      ASSERT_LE(std::abs(a[i] - b[i]), 2 * (tol.abs + tol.rel * std::abs(a[i])) + rounding)
+      ASSERT_LE(std::abs(a[i] - b[i]), fused.abs + unfused.abs + (fused.rel + unfused.rel) * std::abs(a[i]))
           << c.id() << " element " << i << ": " << a[i] << " vs " << b[i];
     }
   });
