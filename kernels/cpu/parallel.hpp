@@ -11,12 +11,13 @@
 namespace actbench {
 
 // A thread gets at least this many elements, so that the work outweighs waking and joining a warm
-// OpenMP team (2-3 us). Measured with the vectorised f32 forward on a 16-core AVX-512 Xeon, 1 to 16
-// threads: memory-bound relu takes ~2 us per 16K elements on one core (2 threads first win at 32K,
-// 16 threads at 256K); gelu (the costliest, erf) takes ~15 us per 4K, and sigmoid, tanh and elu
-// 4-6 us. A 4K-element tensor therefore always stays on the calling thread.
+// OpenMP team (1-3 us). Memory-bound relu takes ~2 us per 16K elements on one core (measured on a
+// 16-core AVX-512 Xeon: 2 threads first win at 32K, 16 threads at 256K). The transcendental ones
+// cost 0.5-1 ns per element on one AVX2 core (2-core EPYC VM, after the f32 exp/erf of
+// vector_math-inl.hpp), so 2K elements are 1-2 us of work: a 4K-element sigmoid or gelu is split
+// in two, as oneDNN splits it.
 inline constexpr std::int64_t kMinElementsPerThread = 16 * 1024;
-inline constexpr std::int64_t kMinElementsPerThreadTranscendental = 4 * 1024;
+inline constexpr std::int64_t kMinElementsPerThreadTranscendental = 2 * 1024;
 
 template <class Act>
 int worker_count(std::int64_t elements, int requested) {
