@@ -203,7 +203,8 @@ Sweep plan_sweep(const Options& o, const Machine& m) {
     if (!on_gpu) {
       for (std::int64_t n : cpu_sizes) {
         for (InputKind input : inputs) {
-          sweep.points.push_back(Point{c, 0, shape_for(n), input, true, cpu_threads, point_name(*c, "cpu", n, input, nullptr)});
+          sweep.points.push_back(Point{c, 0, shape_for(n), input, true, c->single_threaded ? 1 : cpu_threads,
+                                       point_name(*c, "cpu", n, input, nullptr)});
         }
       }
       continue;

@@ -94,7 +94,8 @@ Shape shape_for(std::int64_t elements) {
   return Shape{elements / channels, channels};
 }
 
-CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t seed) : case_(c), shape_(shape) {
+CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t seed, int device_index)
+    : case_(c), shape_(shape) {
   const Signature& s = c.signature;
   const std::int64_t n = shape.elements();
   if (n <= 0) throw std::invalid_argument("a case needs at least one element");
@@ -103,14 +104,15 @@ CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t s
   const std::size_t mask_bytes = static_cast<std::size_t>((n + 7) / 8);
   const std::size_t out_count = static_cast<std::size_t>(forward ? n * s.out_factor : n);
   const std::size_t dy_count = static_cast<std::size_t>(n * s.out_factor);
-  const int dev = 0;
+  const int dev = device_index;
 
   const std::size_t needed = static_cast<std::size_t>(n) * elem * (forward ? 1 + s.out_factor : 2 + s.out_factor) +
                              mask_bytes + 3 * static_cast<std::size_t>(shape.channels) * elem;
   const std::size_t available = free_memory(c.device, dev);
   if (needed > available) {
     throw std::runtime_error("needs " + std::to_string(needed >> 20) + " MiB, " + std::to_string(available >> 20) +
-                             " MiB free on " + std::string(name_of(c.device)));
+                             " MiB free on " + std::string(name_of(c.device)) +
+                             (c.device == Device::cuda ? ":" + std::to_string(dev) : std::string()));
   }
 
   x_ = make_inputs(inputs, n, seed);
@@ -283,7 +285,7 @@ std::size_t CaseData::device_bytes() const {
 
 ValidationResult run_and_validate(const Case& c, Shape shape, InputKind inputs, std::uint64_t seed,
                                   const ExecContext& ctx) {
-  CaseData data(c, shape, inputs, seed);
+  CaseData data(c, shape, inputs, seed, ctx.device_index);
   const Runner run = c.prepare(data.operands(), ctx);
   data.reset();
   run();

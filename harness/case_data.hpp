@@ -16,8 +16,9 @@ Shape shape_for(std::int64_t elements);
 
 class CaseData {
  public:
-  // Allocates and fills; throws std::runtime_error if the buffers do not fit in memory.
-  CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t seed);
+  // Allocates and fills on the case's device (GPU `device_index` for CUDA cases); throws
+  // std::runtime_error if the buffers do not fit in memory.
+  CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t seed, int device_index = 0);
 
   const Operands& operands() const { return operands_; }
   // Before every validated run: restores inputs that an in-place case overwrote, poisons outputs.

@@ -74,6 +74,9 @@ struct Case {
   // it does. Such cases are held to the reference on finite inputs; on InputKind::special they are
   // reported as the validation failures they are.
   std::string deviations;
+  // CPU: runs on the calling thread whatever ExecContext::threads says (naive), so it is recorded and
+  // compared with the copy bandwidth of one thread.
+  bool single_threaded = false;
 
   bool runnable() const { return static_cast<bool>(prepare); }
   std::string id() const;  // "relu/forward/vectorised/cpu/f32"

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/options.hpp"
+#include "bench/sweep.hpp"
 #include "harness/buffers.hpp"
 #include "kernels/registry.hpp"
 #include "tests/actbench_process.hpp"
@@ -40,6 +41,20 @@ TEST(CliParse, NoFlagsSelectsEverythingWithDefaults) {
   EXPECT_EQ(o.out, "results/latest.json");
   EXPECT_EQ(o.list, ListFormat::none);
   EXPECT_FALSE(o.quick || o.quiet || o.help);
+}
+
+// Naive code ignores --threads, so its points are recorded, and measured against the copy
+// bandwidth, as the one thread they run on.
+TEST(CliSweep, SingleThreadedCasesArePlannedOnOneThread) {
+  cli::Machine machine;
+  machine.cpu.threads = 4;
+  const cli::Sweep sweep = cli::plan_sweep(parse_options({"--devices=cpu", "--sizes=1K", "--threads=3"}), machine);
+  ASSERT_FALSE(sweep.points.empty());
+  for (const cli::Point& p : sweep.points) {
+    EXPECT_EQ(p.threads, p.c->single_threaded ? 1 : 3) << p.c->id();
+  }
+  EXPECT_TRUE(std::any_of(sweep.points.begin(), sweep.points.end(),
+                          [](const cli::Point& p) { return p.c->implementation == "naive" && p.threads == 1; }));
 }
 
 TEST(CliParse, Lists) {

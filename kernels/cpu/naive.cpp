@@ -24,6 +24,7 @@ Runner naive_runner(Direction direction, const Operands& op) {
 void register_cpu_naive(Registry& r) {
   register_family<AllActivations>(r, "naive", Device::cpu, []<class Act, class T>(Case& c) {
     c.prepare = [d = c.direction](const Operands& op, const ExecContext&) { return naive_runner<Act, T>(d, op); };
+    c.single_threaded = true;
   });
 }
 
