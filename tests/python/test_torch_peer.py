@@ -1,0 +1,229 @@
+"""torch_peer.py and the rules it shares with actbench (actbench_cases.py, activation_reference.py).
+
+The rule and reference tests need numpy only; the runs need torch (scripts/requirements-torch.txt)
+and a CPU, never a GPU.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+
+import numpy as np
+import pytest
+from actbench_cases import ACTIVATIONS, minimum_bytes, shape_for, tolerance_for
+from actbench_results import load_results
+from activation_reference import backward_reference, compare, forward_reference
+from conftest import run_script
+
+needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None,
+                                 reason="torch is not installed (scripts/requirements-torch.txt)")
+NAN, INF = math.nan, math.inf
+F32_EPS = 2.0 ** -23
+
+
+# --- Byte accounting, shapes, tolerances ---------------------------------------------------------
+
+@pytest.mark.parametrize("activation, direction, dtype, elements, by_hand", [
+    ("relu", "forward", "f32", 1024, 1024 * 4 + 1024 * 4),               # read x, write y
+    ("crelu", "forward", "f32", 1024, 1024 * 4 + 2 * 1024 * 4),          # y has 2n elements
+    ("prelu", "forward", "f32", 1024, 256 * 4 + 2 * 1024 * 4),           # + C = 256 slopes
+    ("prelu", "forward", "f32", 4099, 1 * 4 + 2 * 4099 * 4),             # odd n: one channel
+    ("relu", "backward", "bf16", 1000, 3 * 1000 * 2),                    # read x, dy, write dx
+    ("gelu", "backward", "f64", 64, 3 * 64 * 8),
+    ("crelu", "backward", "f16", 512, 512 * 2 + 2 * 512 * 2 + 512 * 2),  # dy has 2n elements
+    ("prelu", "backward", "f64", 256, 256 * 8 + 3 * 256 * 8),            # slopes read too
+])
+def test_minimum_bytes_agree_with_a_hand_count(activation, direction, dtype, elements, by_hand):
+    assert minimum_bytes(activation, direction, dtype, elements) == by_hand
+
+
+@pytest.mark.parametrize("elements, shape", [(1 << 20, (4096, 256)), (96, (3, 32)),
+                                             (4099, (4099, 1)), (1, (1, 1))])
+def test_shape_has_gcd_of_n_and_256_channels(elements, shape):
+    assert shape_for(elements) == shape
+
+
+def test_tolerance_is_storage_ulp_plus_compute_error():
+    piecewise = tolerance_for("relu", "forward", "f32")
+    assert piecewise == {"abs": 2 * F32_EPS + 2.0 ** -149, "rel": F32_EPS + 2 * F32_EPS}
+    transcendental = tolerance_for("gelu", "backward", "bf16")
+    assert transcendental["rel"] == 2.0 ** -7 + 65 * F32_EPS  # 64 eps + one for the product with dy
+
+
+# --- Reference semantics --------------------------------------------------------------------------
+
+def _forward(activation, values, slope=None):
+    return forward_reference(activation, np.array([values], dtype=float), slope)[0]
+
+
+def _derivative(activation, values, slope=None):
+    x = np.array([values], dtype=float)
+    return backward_reference(activation, x, np.ones_like(x), slope)[0]
+
+
+@pytest.mark.parametrize("activation", [a for a in ACTIVATIONS if a not in ("prelu", "crelu")])
+def test_nan_propagates_forward_and_backward(activation):
+    assert np.isnan(_forward(activation, [NAN])).all()
+    assert np.isnan(_derivative(activation, [NAN])).all()
+
+
+def test_derivative_at_zero_takes_the_left_branch():
+    assert _derivative("relu", [0.0, -0.0]).tolist() == [0.0, 0.0]
+    assert _derivative("leaky_relu", [0.0]).tolist() == [0.01]
+    assert _derivative("prelu", [0.0], np.array([0.2])).tolist() == [0.2]
+    assert _derivative("relu6", [0.0, 6.0, 3.0]).tolist() == [0.0, 0.0, 1.0]
+    assert _derivative("gelu", [0.0]).tolist() == [0.5]
+    assert _derivative("sigmoid", [0.0]).tolist() == [0.25]
+    assert _derivative("tanh", [0.0]).tolist() == [1.0]
+
+
+def test_limits_at_infinity_and_signed_zero():
+    for activation in ("gelu", "gelu_tanh", "silu"):
+        assert _forward(activation, [-INF, INF]).tolist() == [0.0, INF]
+    assert not np.signbit(_forward("relu", [-0.0])).any()
+    assert _forward("elu", [-100.0]).tolist() == [-1.0]
+
+
+def test_crelu_concatenates_along_channels_and_its_backward_subtracts():
+    x = np.array([[1.0, -2.0], [0.0, 3.0]])
+    assert forward_reference("crelu", x).tolist() == [[1, 0, 0, 2], [0, 3, 0, 0]]
+    dy = np.array([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]])
+    assert backward_reference("crelu", x, dy).tolist() == [[1.0, -4.0], [0.0, 6.0]]
+
+
+def test_compare_passes_matching_nans_and_reports_the_first_mismatch():
+    tolerance = {"abs": 1e-6, "rel": 1e-6}
+    want = np.array([[NAN, 1.0, 2.0]])
+    same = compare(want.copy(), want, want, tolerance, 1.0, "f32", "y")
+    assert same["passed"] and same["max_abs_error"] == 0.0
+    broken = compare(np.array([[NAN, NAN, 2.5]]), want, want, tolerance, 1.0, "f32", "y")
+    assert not broken["passed"] and broken["mismatches"] == 2
+    assert broken["max_abs_error"] is None  # a NaN against a finite reference
+    assert broken["first_mismatch"].startswith("y element 1: got nan, expected 1")
+
+
+# --- Runs (torch on the CPU) ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def torch_peer():
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch is not installed (scripts/requirements-torch.txt)")
+    import torch_peer
+    return torch_peer
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory, torch_peer):
+    out = tmp_path_factory.mktemp("torch") / "torch.json"
+    result = run_script("torch_peer.py", "--quick", "--devices=cpu", "--sizes=4K,4099",
+                        "--threads=1", f"--out={out}")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return out
+
+
+def test_small_cpu_run_is_valid_results_of_every_case(small_run):
+    results = load_results(small_run)  # checks results/schema.json as well
+    keys = results.cases.keys()
+    assert {(k.activation, k.direction) for k in keys} == {
+        (a, d) for a in ACTIVATIONS for d in ("forward", "backward")}
+    assert {k.implementation for k in keys} == {"torch"}
+    assert {k.elements for k in keys} == {4096, 4099}
+    for key, case in results.cases.items():
+        assert case.bytes == minimum_bytes(key.activation, key.direction, key.dtype, key.elements)
+        assert case.validation["passed"] and case.median_time > 0 and case.threads == 1
+    libraries = results.actbench["libraries"]
+    assert {"torch", "cudnn", "onednn"} <= libraries.keys()
+
+
+def test_small_cpu_run_is_read_by_compare_and_report(small_run, tmp_path):
+    compared = run_script("compare.py", small_run, small_run)
+    assert compared.returncode == 0, compared.stdout + compared.stderr
+    report = tmp_path / "report.md"
+    reported = run_script("report.py", small_run, "-o", report)
+    assert reported.returncode == 0, reported.stderr
+    assert "torch" in report.read_text(encoding="utf-8")
+
+
+def test_failed_validation_is_recorded_not_timed_and_exits_1(torch_peer, tmp_path, capsys):
+    # PyTorch's sigmoid backward reads its saved bf16 output: outside actbench's tolerance.
+    out = tmp_path / "failed.json"
+    status = torch_peer.main(["--activations=relu,sigmoid", "--directions=backward",
+                              "--dtypes=bf16", "--devices=cpu", "--sizes=1K", "--quick",
+                              "--threads=1", f"--out={out}"])
+    assert status == 1
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert {e["activation"] for e in document["benchmarks"]} == {"relu"}
+    (failure,) = document["failures"]
+    assert failure["activation"] == "sigmoid" and not failure["validation"]["passed"]
+    assert "FAILED: dx element" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_timed_backward_ops_give_what_autograd_gives(torch_peer, activation):
+    torch = torch_peer.torch
+    ops = torch_peer.TORCH_ACTIVATIONS[activation]
+    x = torch.linspace(-7.0, 7.0, 2 * 36, dtype=torch.float64).reshape(2, 36).requires_grad_()
+    slope = torch.linspace(0.05, 0.3, 36, dtype=torch.float64)
+    y = ops.forward(x, slope)
+    dy = torch.linspace(-1.0, 1.0, y.numel(), dtype=torch.float64).reshape(y.shape)
+    (by_autograd,) = torch.autograd.grad(y, x, dy)
+    saved = y.detach() if ops.saves_output else x.detach()
+    torch.testing.assert_close(ops.backward(saved, dy, slope), by_autograd)
+
+
+USAGE_ERRORS = [
+    (["--activations=relu,swish"], "unknown activation 'swish' in --activations (accepted: relu,"),
+    (["--dtypes=f8"], "unknown dtype 'f8' in --dtypes (accepted: f32, f64, f16, bf16)"),
+    (["--directions=sideways"], "unknown direction 'sideways'"),
+    (["--devices=tpu"], "unknown device 'tpu' in --devices (accepted: cpu, cuda, cuda:N)"),
+    (["--sizes=12X"], "size '12X' in --sizes"),
+    (["--sizes=0"], "size '0' in --sizes"),
+    (["--inputs=uniform"], "unknown input distribution 'uniform'"),
+    (["--threads=0"], "--threads=0 is not a thread count"),
+    (["--out="], "--out is empty"),
+    (["--out=/no/such/folder/torch.json"], "directory /no/such/folder does not exist"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+]
+
+
+@pytest.mark.parametrize("args, message", USAGE_ERRORS, ids=[a[0] for a, _ in USAGE_ERRORS])
+def test_usage_error_exits_2_with_one_line_and_no_file(torch_peer, tmp_path, capsys, args,
+                                                       message):
+    out = tmp_path / "torch.json"
+    try:
+        status = torch_peer.main([f"--out={out}", "--devices=cpu", *args])
+    except SystemExit as exit_:  # argparse's own errors
+        status = exit_.code
+    stderr = capsys.readouterr().err
+    assert status == 2 and message in stderr
+    assert stderr.count("\n") == 1 and not out.exists()
+
+
+@needs_torch
+def test_usage_error_exit_status_of_the_process(tmp_path):
+    out = tmp_path / "torch.json"
+    result = run_script("torch_peer.py", "--dtypes=f8", f"--out={out}")
+    assert result.returncode == 2 and "Traceback" not in result.stderr and not out.exists()
+
+
+def test_cuda_without_gpu_prints_one_line_and_skips(torch_peer, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(torch_peer.torch.cuda, "is_available", lambda: False)
+    out = tmp_path / "torch.json"
+    status = torch_peer.main(["--devices=cuda", "--activations=relu", "--quick", f"--out={out}"])
+    assert status == 0
+    assert capsys.readouterr().err == (
+        "torch_peer.py: no CUDA device visible to torch: skipping the cuda cases\n")
+    results = load_results(out)
+    assert not results.cases
+    assert {(s["device"], s["reason"]) for s in results.skipped} == {
+        ("cuda", "no CUDA device visible to torch")}
+
+
+@needs_torch
+def test_help_documents_every_flag_with_examples():
+    result = run_script("torch_peer.py", "--help")
+    assert result.returncode == 0
+    for flag in ("--activations", "--dtypes", "--directions", "--devices", "--sizes", "--inputs",
+                 "--quick", "--out", "--threads", "Examples:", "Exit codes:"):
+        assert flag in result.stdout
