@@ -106,8 +106,11 @@ CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t s
   const std::size_t dy_count = static_cast<std::size_t>(n * s.out_factor);
   const int dev = device_index;
 
+  const std::size_t count_bytes = forward && s.zero_stats
+                                      ? static_cast<std::size_t>(zero_count_slots(s, shape)) * sizeof(ZeroCount)
+                                      : 0;
   const std::size_t needed = static_cast<std::size_t>(n) * elem * (forward ? 1 + s.out_factor : 2 + s.out_factor) +
-                             mask_bytes + 3 * static_cast<std::size_t>(shape.channels) * elem;
+                             mask_bytes + 3 * static_cast<std::size_t>(shape.channels) * elem + count_bytes;
   const std::size_t available = free_memory(c.device, dev);
   if (needed > available) {
     throw std::runtime_error("needs " + std::to_string(needed >> 20) + " MiB, " + std::to_string(available >> 20) +
@@ -170,6 +173,10 @@ CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t s
     buffers_.emplace_back(c.device, dev, mask_bytes);
     operands_.mask = buffers_.back().data();
   }
+  if (count_bytes > 0) {
+    buffers_.emplace_back(c.device, dev, count_bytes);
+    operands_.zero_counts = static_cast<ZeroCount*>(buffers_.back().data());
+  }
   operands_.shape = shape;
   reset();
 }
@@ -198,6 +205,10 @@ void CaseData::reset() {
     for (Buffer& b : buffers_) {
       if (b.data() == operands_.mask) fill_with<std::uint8_t>(b, b.bytes(), 0xA5);  // a pattern no mask-of-zeros matches
     }
+  }
+  // -1 is no count: a kernel that skips a counter, or adds to it without zeroing it first, fails.
+  for (Buffer& b : buffers_) {
+    if (b.data() == operands_.zero_counts) fill_with<ZeroCount>(b, b.bytes() / sizeof(ZeroCount), -1);
   }
 }
 
@@ -260,6 +271,24 @@ ValidationResult CaseData::validate() const {
       if (want != have) result.passed = false;
     }
   }
+
+  if (forward && s.zero_stats) {
+    // Exactly against a direct count of the kernel's own y, not the reference's: rounding may
+    // legitimately make or avoid a zero (gelu(-10) is about -7.6e-23, stored as -0 in f16), and y
+    // itself was just held to the reference within tolerance.
+    const std::int64_t channels = shape_.channels * s.out_factor;
+    const auto want = zero_counts(got, channels);
+    const auto have = zero_count_values();
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      if (want[k] == have[k]) continue;
+      if (result.mismatches++ == 0) {
+        result.first_mismatch = (k + 1 == want.size() ? std::string("total zero count")
+                                                       : "zero count of channel " + std::to_string(k)) +
+                                " is " + std::to_string(have[k]) + ", y holds " + std::to_string(want[k]) + " zeros";
+      }
+      result.passed = false;
+    }
+  }
   return result;
 }
 
@@ -271,7 +300,19 @@ std::vector<double> CaseData::output_values() const {
   return download_values(out, case_.dtype, count);
 }
 
+std::vector<ZeroCount> CaseData::zero_count_values() const {
+  const Buffer& counts = *std::find_if(buffers_.begin(), buffers_.end(),
+                                       [&](const Buffer& b) { return b.data() == operands_.zero_counts; });
+  std::vector<ZeroCount> values(counts.bytes() / sizeof(ZeroCount));
+  counts.download(values.data(), counts.bytes());
+  return values;
+}
+
 double CaseData::output_sparsity() const {
+  if (operands_.zero_counts) {
+    const std::int64_t outputs = shape_.elements() * case_.signature.out_factor;
+    return static_cast<double>(zero_count_values().back()) / static_cast<double>(outputs);
+  }
   const auto values = output_values();
   const auto zeros = std::count(values.begin(), values.end(), 0.0);
   return static_cast<double>(zeros) / static_cast<double>(values.size());

@@ -27,9 +27,12 @@ class CaseData {
   void restore_inplace_input();
   // Downloads the outputs and compares them with the float64 reference.
   ValidationResult validate() const;
-  // The primary output (y, or dx) as float64, and its fraction of exactly-zero elements.
+  // The primary output (y, or dx) as float64, and its fraction of exactly-zero elements (for a
+  // zero_stats case, the one its kernel counted).
   std::vector<double> output_values() const;
   double output_sparsity() const;
+  // A zero_stats case's counters as the kernel left them: per output channel, then the total.
+  std::vector<ZeroCount> zero_count_values() const;
   // Bytes allocated on the case's device.
   std::size_t device_bytes() const;
 

@@ -16,6 +16,15 @@ std::vector<std::uint8_t> relu_mask(const std::vector<double>& x) {
   return bits;
 }
 
+std::vector<ZeroCount> zero_counts(const std::vector<double>& y, std::int64_t channels) {
+  std::vector<ZeroCount> counts(static_cast<std::size_t>(channels) + 1, 0);
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    if (y[i] == 0) ++counts[i % static_cast<std::size_t>(channels)];
+  }
+  for (std::int64_t c = 0; c < channels; ++c) counts.back() += counts[static_cast<std::size_t>(c)];
+  return counts;
+}
+
 ReferenceOutputs compute_reference(const Case& c, Shape shape, const ReferenceInputs& in) {
   const Signature& s = c.signature;
   const std::int64_t n = shape.elements();

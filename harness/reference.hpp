@@ -27,4 +27,8 @@ ReferenceOutputs compute_reference(const Case& c, Shape shape, const ReferenceIn
 // The bit mask of x > 0, bit i%8 of byte i/8, as the mask forward writes and its backward reads.
 std::vector<std::uint8_t> relu_mask(const std::vector<double>& x);
 
+// The zero statistics of a rows x channels output, counted directly: per channel how many values are
+// exactly zero (+0 or -0), then their total (channels + 1 counts, as a zero_stats case writes them).
+std::vector<ZeroCount> zero_counts(const std::vector<double>& y, std::int64_t channels);
+
 }  // namespace actbench

@@ -34,7 +34,18 @@ struct Signature {
   bool mask_out = false;   // forward also writes a 1-bit mask of x > 0
   bool mask_in = false;    // backward reads the mask instead of x
   bool inplace = false;    // forward writes y over x; backward writes dx over dy
+  bool zero_stats = false; // forward also writes, per output channel, how many y are exactly zero (+-0),
+                           // then their total: the dead-neuron monitor (fraction = count / rows)
 };
+
+// The statistics are 64-bit: a channel's count reaches `rows` and the total reaches every element,
+// past 2^32 for the multi-GB tensors a GPU sweep reaches; 8 bytes per channel cost nothing beside n.
+using ZeroCount = std::int64_t;
+
+// Counters a zero_stats case writes: one per output channel (CReLU's output has 2C), then the total.
+constexpr std::int64_t zero_count_slots(const Signature& s, Shape shape) {
+  return s.out_factor * shape.channels + 1;
+}
 
 // Pointers on the case's device. x: forward input, or the saved forward input for backward (for the
 // bias cases the pre-activation x + b). Unused ones stay null.
@@ -46,6 +57,7 @@ struct Operands {
   const void* bias = nullptr;
   void* bias_grad = nullptr;
   void* mask = nullptr;
+  ZeroCount* zero_counts = nullptr;  // zero_count_slots() counters
   Shape shape;
 };
 

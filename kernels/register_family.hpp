@@ -13,6 +13,10 @@ namespace actbench {
 
 inline constexpr Direction kBothDirections[] = {Direction::forward, Direction::backward};
 
+// Why the statistics strategies register no backward: they describe the forward output.
+inline constexpr const char* kZeroStatsForwardOnly =
+    "the zero statistics describe the forward output (dead units); a backward pass has nothing to monitor";
+
 template <class Activations, class Fill>
 void register_family(Registry& r, const std::string& implementation, Device device, Fill&& fill) {
   for_each_type(Activations{}, [&](auto* tag) {

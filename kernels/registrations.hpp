@@ -5,10 +5,12 @@
 namespace actbench {
 
 void register_cpu_naive(Registry& r);
-void register_cpu_vectorised(Registry& r);  // vectorised, inplace, fused_bias, unfused_bias, mask
+void register_cpu_vectorised(Registry& r);  // vectorised, inplace, fused_bias, unfused_bias, mask,
+                                            // fused_stats, unfused_stats
 void register_onednn(Registry& r);
 #if defined(ACTBENCH_WITH_CUDA)
-void register_cuda_kernels(Registry& r);  // naive, vectorised, inplace, fused_bias, unfused_bias, mask
+void register_cuda_kernels(Registry& r);  // naive, vectorised, inplace, fused_bias, unfused_bias, mask,
+                                          // fused_stats, unfused_stats
 void register_cudnn(Registry& r);         // cudnn (legacy API) and cudnn_graph
 #endif
 

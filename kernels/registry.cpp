@@ -24,6 +24,7 @@ std::int64_t minimum_bytes(const Case& c, Shape shape) {
   if (c.direction == Direction::forward) {
     bytes += n * elem * (1 + s.out_factor);  // read x, write y
     if (s.mask_out) bytes += mask_bytes;
+    if (s.zero_stats) bytes += zero_count_slots(s, shape) * static_cast<std::int64_t>(sizeof(ZeroCount));
   } else {
     bytes += s.mask_in ? mask_bytes : n * elem;  // the saved input
     bytes += n * elem * (s.out_factor + 1);      // read dy, write dx

@@ -30,7 +30,7 @@ SECONDS_PER_UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 # Display order of implementations; ones not listed sort after these, alphabetically.
 IMPLEMENTATION_ORDER = ("naive", "vectorised", "inplace", "mask", "fused_bias", "unfused_bias",
-                        "onednn", "cudnn", "cudnn_graph", "torch")
+                        "fused_stats", "unfused_stats", "onednn", "cudnn", "cudnn_graph", "torch")
 DTYPE_ORDER = ("f32", "f64", "f16", "bf16")
 DIRECTION_ORDER = ("forward", "backward")
 BASELINE_IMPLEMENTATION = "naive"

@@ -77,6 +77,16 @@ TEST(ByteAccounting, MaskBackwardReadsTheMaskInsteadOfX) {
   EXPECT_EQ(minimum_bytes(make_case(Direction::backward, DType::f32, mask_in), Shape{3, 3}), 2 + 2 * 9 * 4);
 }
 
+TEST(ByteAccounting, ZeroStatsForwardAlsoWritesOneCountPerOutputChannelAndTheTotal) {
+  Signature stats;
+  stats.zero_stats = true;
+  EXPECT_EQ(minimum_bytes(make_case(Direction::forward, DType::f32, stats), kShape), 2 * kN * 4 + (kC + 1) * 8);
+  EXPECT_EQ(minimum_bytes(make_case(Direction::forward, DType::bf16, stats), kShape), 2 * kN * 2 + (kC + 1) * 8);
+  // CReLU's output has 2C channels, each counted.
+  stats.out_factor = 2;
+  EXPECT_EQ(minimum_bytes(make_case(Direction::forward, DType::f32, stats), kShape), 3 * kN * 4 + (2 * kC + 1) * 8);
+}
+
 TEST(ByteAccounting, InPlaceMovesWhatOutOfPlaceMoves) {
   // Writing over the input saves memory, not traffic: the bytes are counted the same, so in-place
   // and out-of-place compare on time alone.

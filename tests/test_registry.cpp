@@ -20,10 +20,26 @@ TEST(Registry, EveryCpuStrategyCoversEveryActivationDtypeAndDirection) {
   int activations = 0;
   for_each_type(AllActivations{}, [&](auto*) { ++activations; });
   const int full = activations * 4 /* dtypes */ * 2 /* directions */;
-  for (const char* impl : {"naive", "vectorised", "inplace", "fused_bias", "unfused_bias", "onednn"}) {
+  for (const char* impl :
+       {"naive", "vectorised", "inplace", "fused_bias", "unfused_bias", "fused_stats", "unfused_stats", "onednn"}) {
     EXPECT_EQ(per_implementation[impl], full) << impl;
   }
   EXPECT_EQ(per_implementation["mask"], 4 * 2) << "relu only, every dtype, both directions";
+}
+
+// The statistics describe a forward output: their backward cases are registered as unsupported, with why.
+TEST(Registry, ZeroStatisticsAreForwardOnly) {
+  for (const Case& c : registry().cases()) {
+    if (c.implementation != "fused_stats" && c.implementation != "unfused_stats") continue;
+    if (c.direction == Direction::forward) {
+      EXPECT_TRUE(c.runnable()) << c.id();
+      EXPECT_TRUE(c.signature.zero_stats) << c.id();
+    } else {
+      EXPECT_FALSE(c.runnable()) << c.id();
+      EXPECT_FALSE(c.unsupported.empty()) << c.id();
+      EXPECT_FALSE(c.signature.zero_stats) << c.id();
+    }
+  }
 }
 
 TEST(Registry, CaseIdsAreUnique) {

@@ -25,11 +25,11 @@ using testing::ScratchDir;
 
 constexpr int kRepetitions = 3;
 
-// Implementations that together cover every kind of case (plain, in place, bias, mask), where
-// registered.
+// Implementations that together cover every kind of case (plain, in place, bias, mask, zero
+// statistics), where registered.
 std::string covering_implementations() {
   std::string impls = "naive";
-  for (const char* wanted : {"inplace", "fused_bias", "mask"}) {
+  for (const char* wanted : {"inplace", "fused_bias", "mask", "fused_stats"}) {
     const bool registered = std::any_of(registry().cases().begin(), registry().cases().end(),
                                         [&](const Case& c) { return c.implementation == wanted && c.device == Device::cpu; });
     if (registered) impls += std::string(",") + wanted;

@@ -1,6 +1,6 @@
-// Strategies that must agree with each other, beyond each agreeing with the reference: in-place is
-// bit-identical to out-of-place, fused bias equals unfused within tolerance, and ReLU backward from
-// the 1-bit mask equals the plain backward.
+// Strategies that must agree with each other, beyond each agreeing with the reference: in-place and
+// the zero-statistics forwards are bit-identical to out-of-place, fused bias equals unfused within
+// tolerance, and ReLU backward from the 1-bit mask equals the plain backward.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -62,6 +62,17 @@ TEST(StrategyEquivalence, InplaceIsBitIdenticalToVectorised) {
       ASSERT_TRUE(same_value(a[i], b[i])) << c.id() << " element " << i << ": " << a[i] << " vs " << b[i];
     }
   });
+}
+
+// Counting the zeros must not change y: both statistics strategies store what vectorised stores.
+TEST(StrategyEquivalence, ZeroStatsOutputIsBitIdenticalToVectorised) {
+  for (const char* stats : {"fused_stats", "unfused_stats"}) {
+    for_each_pair(stats, "vectorised", [](const Case& c, const auto& a, const auto& b) {
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        ASSERT_TRUE(same_value(a[i], b[i])) << c.id() << " element " << i << ": " << a[i] << " vs " << b[i];
+      }
+    });
+  }
 }
 
 TEST(StrategyEquivalence, FusedBiasMatchesUnfusedWithinTolerance) {

@@ -45,7 +45,7 @@ HWY_INLINE void store(hn::Vec<TagOf<T>> v, T* p) {
 }
 
 // The streams of one run of consecutive elements inside a row; all advance together. Null where the
-// pass does not use the stream. dy_hi/out_hi: the second half of CReLU's 2C-channel tensor.
+// pass does not use the stream. dy_hi/out_hi/counts_hi: the second half of CReLU's 2C-channel tensor.
 template <class T>
 struct Run {
   const T* x = nullptr;
@@ -56,6 +56,16 @@ struct Run {
   T* out = nullptr;
   T* out_hi = nullptr;
   ComputeOf<T>* sums = nullptr;
+  ZeroLane<T>* counts = nullptr;
+  ZeroLane<T>* counts_hi = nullptr;
+};
+
+// A thread's per-channel accumulators, when its pass reduces over rows: the bias gradient's sums, or
+// the zero counts of the output's channels (2C for CReLU).
+template <class T>
+struct ChannelAccumulators {
+  ComputeOf<T>* sums = nullptr;
+  ZeroLane<T>* counts = nullptr;
 };
 
 template <class P>
@@ -72,6 +82,7 @@ HWY_NOINLINE void staged(const Run<T>& run, std::size_t count, const Body& body)
   struct Buffers {
     T x[kMax], dy[kMax], dy_hi[kMax], slope[kMax], bias[kMax], out[kMax], out_hi[kMax];
     ComputeOf<T> sums[kMax];
+    ZeroLane<T> counts[kMax], counts_hi[kMax];
   } b{};
   const auto in = [count](const auto* from, auto* to) -> decltype(to) {
     if (!from) return nullptr;
@@ -80,11 +91,14 @@ HWY_NOINLINE void staged(const Run<T>& run, std::size_t count, const Body& body)
   };
   const Run<T> local{in(run.x, b.x),         in(run.dy, b.dy),          in(run.dy_hi, b.dy_hi),
                      in(run.slope, b.slope), in(run.bias, b.bias),      run.out ? b.out : nullptr,
-                     run.out_hi ? b.out_hi : nullptr, in(run.sums, b.sums)};
+                     run.out_hi ? b.out_hi : nullptr, in(run.sums, b.sums),
+                     in(run.counts, b.counts),  in(run.counts_hi, b.counts_hi)};
   body(local, 0);
   if (run.out) std::copy_n(b.out, count, run.out);
   if (run.out_hi) std::copy_n(b.out_hi, count, run.out_hi);
   if (run.sums) std::copy_n(b.sums, count, run.sums);
+  if (run.counts) std::copy_n(b.counts, count, run.counts);
+  if (run.counts_hi) std::copy_n(b.counts_hi, count, run.counts_hi);
 }
 
 // body(run, k) handles the vector at element k of the run.
@@ -94,8 +108,10 @@ HWY_INLINE void for_each_vector(const Run<T>& run, std::size_t count, const Body
   std::size_t k = 0;
   for (; k + lanes <= count; k += lanes) body(run, k);
   if (k < count) {
-    const Run<T> rest{offset(run.x, k),     offset(run.dy, k),  offset(run.dy_hi, k), offset(run.slope, k),
-                      offset(run.bias, k),  offset(run.out, k), offset(run.out_hi, k), offset(run.sums, k)};
+    const Run<T> rest{offset(run.x, k),      offset(run.dy, k),     offset(run.dy_hi, k),
+                      offset(run.slope, k),  offset(run.bias, k),   offset(run.out, k),
+                      offset(run.out_hi, k), offset(run.sums, k),   offset(run.counts, k),
+                      offset(run.counts_hi, k)};
     staged(rest, count - k, body);
   }
 }
@@ -103,8 +119,8 @@ HWY_INLINE void for_each_vector(const Run<T>& run, std::size_t count, const Body
 // The run that starts at element i, channel c. CReLU's doubled tensor (its forward output, its
 // backward dy) holds element (row, c) at row * 2C + c and its negated twin C further on.
 template <class T>
-HWY_INLINE Run<T> run_at(const Operands& op, void* sums, std::int64_t i, std::int64_t c, bool doubled_out,
-                         bool doubled_dy) {
+HWY_INLINE Run<T> run_at(const Operands& op, const ChannelAccumulators<T>& acc, std::int64_t i, std::int64_t c,
+                         bool doubled_out, bool doubled_dy) {
   const std::int64_t wide = (i - c) * 2 + c;
   const T* dy = static_cast<const T*>(op.dy);
   T* out = static_cast<T*>(op.out);
@@ -112,7 +128,9 @@ HWY_INLINE Run<T> run_at(const Operands& op, void* sums, std::int64_t i, std::in
   run.x = offset(static_cast<const T*>(op.x), i);
   run.slope = offset(static_cast<const T*>(op.slope), c);
   run.bias = offset(static_cast<const T*>(op.bias), c);
-  run.sums = offset(static_cast<ComputeOf<T>*>(sums), c);
+  run.sums = offset(acc.sums, c);
+  run.counts = offset(acc.counts, c);
+  run.counts_hi = doubled_out ? offset(acc.counts, c + op.shape.channels) : nullptr;
   run.dy = offset(dy, doubled_dy ? wide : i);
   run.dy_hi = doubled_dy ? offset(dy, wide + op.shape.channels) : nullptr;
   run.out = offset(out, doubled_out ? wide : i);
@@ -122,21 +140,38 @@ HWY_INLINE Run<T> run_at(const Operands& op, void* sums, std::int64_t i, std::in
 
 // Walks [begin, end): in one flat run when nothing depends on the channel, else row by row.
 template <class T, bool kChannelWise, class Body>
-HWY_INLINE void for_each_run(const Operands& op, std::int64_t begin, std::int64_t end, void* sums,
-                             bool doubled_out, bool doubled_dy, const Body& body) {
+HWY_INLINE void for_each_run(const Operands& op, std::int64_t begin, std::int64_t end,
+                             const ChannelAccumulators<T>& acc, bool doubled_out, bool doubled_dy, const Body& body) {
   if constexpr (!kChannelWise) {
-    for_each_vector(run_at<T>(op, sums, begin, 0, false, false), static_cast<std::size_t>(end - begin), body);
+    for_each_vector(run_at<T>(op, acc, begin, 0, false, false), static_cast<std::size_t>(end - begin), body);
   } else {
     for (std::int64_t i = begin; i < end;) {
       const std::int64_t c = i % op.shape.channels;
       const std::int64_t len = std::min(end - i, op.shape.channels - c);
-      for_each_vector(run_at<T>(op, sums, i, c, doubled_out, doubled_dy), static_cast<std::size_t>(len), body);
+      for_each_vector(run_at<T>(op, acc, i, c, doubled_out, doubled_dy), static_cast<std::size_t>(len), body);
       i += len;
     }
   }
 }
 
-template <class Act, class T, bool kBias>
+// What a store left in memory, in the compute type: rounding to f16/bf16 may turn a tiny y into zero,
+// and the statistics describe the stored output.
+template <class T>
+HWY_INLINE hn::Vec<TagOf<T>> as_stored(hn::Vec<TagOf<T>> y, const T* stored) {
+  if constexpr (std::is_same_v<T, ComputeOf<T>>) return y;
+  else return load(stored);
+}
+
+// counts[j] += 1 for every lane j of v that is exactly zero, of either sign.
+template <class T>
+HWY_INLINE void count_zeros(hn::Vec<TagOf<T>> v, ZeroLane<T>* counts) {
+  const TagOf<T> d;
+  const hn::RebindToSigned<TagOf<T>> di;
+  const auto is_zero = hn::RebindMask(di, hn::Eq(v, hn::Zero(d)));
+  hn::StoreU(hn::Sub(hn::LoadU(di, counts), hn::VecFromMask(di, is_zero)), di, counts);  // a true lane is -1
+}
+
+template <class Act, class T, bool kBias, bool kCountZeros = false>
 struct ForwardBody {
   HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const {
     using M = MathOf<T>;
@@ -144,8 +179,14 @@ struct ForwardBody {
     if constexpr (kBias) x = x + load(r.bias + k);
     auto slope = M::c(0);
     if constexpr (Act::kPerChannelSlope) slope = load(r.slope + k);
-    store(activate<Act, M>(x, slope), r.out + k);
-    if constexpr (Act::kConcatNegated) store(activate<Act, M>(M::c(0) - x, slope), r.out_hi + k);
+    const auto y = activate<Act, M>(x, slope);
+    store(y, r.out + k);
+    if constexpr (kCountZeros) count_zeros<T>(as_stored(y, r.out + k), r.counts + k);
+    if constexpr (Act::kConcatNegated) {
+      const auto y_neg = activate<Act, M>(M::c(0) - x, slope);
+      store(y_neg, r.out_hi + k);
+      if constexpr (kCountZeros) count_zeros<T>(as_stored(y_neg, r.out_hi + k), r.counts_hi + k);
+    }
   }
 };
 
@@ -178,22 +219,35 @@ struct ColumnSumBody {
     hn::StoreU(hn::LoadU(d, r.sums + k) + load(r.x + k), d, r.sums + k);
   }
 };
+// The unfused statistics pass: re-reads the stored output (as x) and counts its zeros.
+template <class T>
+struct ZeroCountBody {
+  HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const { count_zeros<T>(load(r.x + k), r.counts + k); }
+};
 
 template <class Act, class T, bool kBias>
 void forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void*) {
   constexpr bool kChannelWise = kBias || Act::kPerChannelSlope || Act::kConcatNegated;
-  for_each_run<T, kChannelWise>(op, begin, end, nullptr, Act::kConcatNegated, false, ForwardBody<Act, T, kBias>{});
+  for_each_run<T, kChannelWise>(op, begin, end, {}, Act::kConcatNegated, false, ForwardBody<Act, T, kBias>{});
+}
+
+// The forward and, in the same pass, the zero counts of its output's channels.
+template <class Act, class T>
+void zero_counting_forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* counts) {
+  for_each_run<T, true>(op, begin, end, {.counts = static_cast<ZeroLane<T>*>(counts)}, Act::kConcatNegated, false,
+                        ForwardBody<Act, T, false, true>{});
 }
 
 template <class Act, class T, bool kSums>
 void backward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* sums) {
   constexpr bool kChannelWise = kSums || Act::kPerChannelSlope || Act::kConcatNegated;
-  for_each_run<T, kChannelWise>(op, begin, end, sums, false, Act::kConcatNegated, BackwardBody<Act, T, kSums>{});
+  for_each_run<T, kChannelWise>(op, begin, end, {.sums = static_cast<ComputeOf<T>*>(sums)}, false,
+                                Act::kConcatNegated, BackwardBody<Act, T, kSums>{});
 }
 
 template <class T>
 void bias_add_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void*) {
-  for_each_run<T, true>(op, begin, end, nullptr, false, false, BiasAddBody<T>{});
+  for_each_run<T, true>(op, begin, end, {}, false, false, BiasAddBody<T>{});
 }
 
 template <class T>
@@ -201,7 +255,15 @@ void column_sum_kernel(const Operands& op, std::int64_t begin, std::int64_t end,
   // Only x and the sums are streams here: a staged tail copies back every output it is given.
   Operands reads = op;
   reads.out = nullptr;
-  for_each_run<T, true>(reads, begin, end, sums, false, false, ColumnSumBody<T>{});
+  for_each_run<T, true>(reads, begin, end, {.sums = static_cast<ComputeOf<T>*>(sums)}, false, false,
+                        ColumnSumBody<T>{});
+}
+
+// op holds only x, the output of an earlier pass, and its rows x channels (2C for CReLU).
+template <class T>
+void zero_count_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* counts) {
+  for_each_run<T, true>(op, begin, end, {.counts = static_cast<ZeroLane<T>*>(counts)}, false, false,
+                        ZeroCountBody<T>{});
 }
 
 // Bit i of the result is lane i of the mask.
@@ -242,7 +304,7 @@ void mask_forward_kernel(const Operands& op, std::int64_t begin, std::int64_t en
       bits |= mask_bits(d, M::gt(x, M::c(0))) << shift;
       shift += hn::Lanes(d);
     };
-    for_each_vector(run_at<T>(op, nullptr, word, 0, false, false), static_cast<std::size_t>(count), body);
+    for_each_vector(run_at<T>(op, {}, word, 0, false, false), static_cast<std::size_t>(count), body);
     for (std::int64_t b = 0; b < (count + 7) / 8; ++b) mask[word / 8 + b] = static_cast<std::uint8_t>(bits >> (8 * b));
   }
 }
@@ -290,6 +352,7 @@ VectorKernelTable make_table() {
     if constexpr (kDirection == Direction::forward) {
       k.plain = &forward_kernel<Act, T, false>;
       k.with_bias = &forward_kernel<Act, T, true>;
+      k.zero_counting = &zero_counting_forward_kernel<Act, T>;
       if constexpr (Act::kMaskBackward) k.mask = &mask_forward_kernel<Act, T>;
     } else {
       k.plain = &backward_kernel<Act, T, false>;
@@ -297,8 +360,12 @@ VectorKernelTable make_table() {
       if constexpr (Act::kMaskBackward) k.mask = &mask_backward_kernel<T>;
     }
   });
-  if constexpr (kDirection == Direction::forward) table.bias_pass = &bias_add_kernel<T>;
-  else table.bias_pass = &column_sum_kernel<T>;
+  if constexpr (kDirection == Direction::forward) {
+    table.bias_pass = &bias_add_kernel<T>;
+    table.zero_count_pass = &zero_count_kernel<T>;
+  } else {
+    table.bias_pass = &column_sum_kernel<T>;
+  }
   return table;
 }
 

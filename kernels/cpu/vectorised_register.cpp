@@ -1,8 +1,12 @@
-// The vectorised CPU family: vectorised, inplace, fused_bias, unfused_bias and mask. Every case
-// runs Highway kernels (kernels/cpu/vector_loops-inl.hpp) for the ISA chosen when it is prepared,
-// one or more passes over the tensor, each split between threads (kernels/cpu/parallel.hpp).
+// The vectorised CPU family: vectorised, inplace, fused_bias, unfused_bias, mask, fused_stats and
+// unfused_stats. Every case runs Highway kernels (kernels/cpu/vector_loops-inl.hpp) for the ISA
+// chosen when it is prepared, one or more passes over the tensor, each split between threads
+// (kernels/cpu/parallel.hpp).
 #include <algorithm>
+#include <limits>
 #include <memory>
+#include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -22,27 +26,58 @@ struct Pass {
   Operands op;
 };
 
-// Runs its passes one after another, each over the whole tensor. With a bias gradient, the last pass
-// accumulates per-channel sums, one row of C per thread, which the threads then add up in thread
-// order (the same order every run, so results are reproducible) and store into bias_grad.
+// Where the per-channel totals of a reducing pass go (none, the bias gradient, the zero counts). The
+// pass accumulates `width` Lane values per thread; the threads add them up as Total, store() takes
+// each channel's total and finish() runs once they are all stored.
+struct NoTotals {
+  using Lane = char;
+  using Total = char;
+  std::int64_t width = 0;
+  void store(std::int64_t, Total) const {}
+  void finish() const {}
+};
+
 template <class T>
+struct BiasGradTotals {
+  using Lane = typename DTypeTraits<T>::Compute;
+  using Total = Lane;
+  T* bias_grad;
+  std::int64_t width;  // channels
+  void store(std::int64_t c, Total total) const { bias_grad[c] = DTypeTraits<T>::store(total); }
+  void finish() const {}
+};
+
+template <class T>
+struct ZeroCountTotals {
+  using Lane = ZeroLane<T>;
+  using Total = ZeroCount;
+  ZeroCount* counts;
+  std::int64_t width;  // output channels; counts[width] holds their total
+  void store(std::int64_t c, Total total) const { counts[c] = total; }
+  void finish() const { counts[width] = std::accumulate(counts, counts + width, ZeroCount{0}); }
+};
+
+// Runs its passes one after another, each over its whole tensor. With totals, the last pass
+// accumulates per-channel values, one row of `width` per thread, which the threads then add up in
+// thread order (the same order every run, so results are reproducible) and hand to the totals.
+template <class Totals = NoTotals>
 class SweepRunner {
  public:
-  using Compute = typename DTypeTraits<T>::Compute;
+  using Lane = typename Totals::Lane;
 
-  SweepRunner(std::vector<Pass> passes, int workers, T* bias_grad = nullptr, std::shared_ptr<void> scratch = nullptr)
-      : passes_(std::move(passes)), shape_(passes_.front().op.shape), workers_(workers), bias_grad_(bias_grad),
-        scratch_(std::move(scratch)) {
-    if (bias_grad_) sums_.resize(static_cast<std::size_t>(workers_ * shape_.channels));
+  SweepRunner(std::vector<Pass> passes, int workers, std::optional<Totals> totals = std::nullopt,
+              std::shared_ptr<void> scratch = nullptr)
+      : passes_(std::move(passes)), workers_(workers), totals_(totals), scratch_(std::move(scratch)) {
+    if (totals_) lanes_.resize(static_cast<std::size_t>(workers_ * totals_->width));
   }
 
   void operator()() {
     for (std::size_t p = 0; p < passes_.size(); ++p) {
       const Pass& pass = passes_[p];
-      if (bias_grad_ && p + 1 == passes_.size()) {
-        reducing_sweep(pass);
+      if (totals_ && p + 1 == passes_.size()) {
+        reducing_sweep(pass, *totals_);
       } else {
-        parallel_chunks(shape_.elements(), workers_, [&](std::int64_t begin, std::int64_t end, int, int) {
+        parallel_chunks(pass.op.shape.elements(), workers_, [&](std::int64_t begin, std::int64_t end, int, int) {
           pass.kernel(pass.op, begin, end, nullptr);
         });
       }
@@ -50,27 +85,28 @@ class SweepRunner {
   }
 
  private:
-  void reducing_sweep(const Pass& pass) {
-    const std::int64_t channels = shape_.channels;
-    parallel_chunks(shape_.elements(), workers_, [&](std::int64_t begin, std::int64_t end, int thread, int threads) {
-      Compute* mine = sums_.data() + thread * channels;
-      std::fill_n(mine, channels, Compute{0});
+  void reducing_sweep(const Pass& pass, const Totals& totals) {
+    const std::int64_t width = totals.width;
+    const auto sweep = [&](std::int64_t begin, std::int64_t end, int thread, int threads) {
+      Lane* mine = lanes_.data() + thread * width;
+      std::fill_n(mine, width, Lane{0});
       pass.kernel(pass.op, begin, end, mine);
       team_barrier();
-      for (std::int64_t c = channels * thread / threads; c < channels * (thread + 1) / threads; ++c) {
-        Compute total = 0;
-        for (int t = 0; t < threads; ++t) total += sums_[static_cast<std::size_t>(t * channels + c)];
-        bias_grad_[c] = DTypeTraits<T>::store(total);
+      for (std::int64_t c = width * thread / threads; c < width * (thread + 1) / threads; ++c) {
+        typename Totals::Total total = 0;
+        for (int t = 0; t < threads; ++t) total += lanes_[static_cast<std::size_t>(t * width + c)];
+        totals.store(c, total);
       }
-    });
+    };
+    parallel_chunks(pass.op.shape.elements(), workers_, sweep);
+    totals.finish();
   }
 
   std::vector<Pass> passes_;
-  Shape shape_;
   int workers_;
-  T* bias_grad_;
+  std::optional<Totals> totals_;
   std::shared_ptr<void> scratch_;  // an intermediate tensor some passes use, shared by copies
-  std::vector<Compute> sums_;
+  std::vector<Lane> lanes_;
 };
 
 template <class Act>
@@ -89,9 +125,15 @@ ActivationKernels kernels_for(Direction direction) {
   return table_for<T>(direction).activations[index_of<Act>(AllActivations{})];
 }
 
+template <class T>
+std::optional<BiasGradTotals<T>> bias_grad_totals(Direction direction, const Operands& op) {
+  if (direction == Direction::forward) return std::nullopt;
+  return BiasGradTotals<T>{static_cast<T*>(op.bias_grad), op.shape.channels};
+}
+
 template <class Act, class T>
 Runner vectorised_runner(Direction direction, const Operands& op, const ExecContext& ctx) {
-  return SweepRunner<T>({{kernels_for<Act, T>(direction).plain, op}}, workers_for<Act>(op, ctx));
+  return SweepRunner<>({{kernels_for<Act, T>(direction).plain, op}}, workers_for<Act>(op, ctx));
 }
 
 template <class Act, class T>
@@ -109,8 +151,7 @@ Runner inplace_runner(Direction direction, const Operands& op, const ExecContext
 template <class Act, class T>
 Runner fused_bias_runner(Direction direction, const Operands& op, const ExecContext& ctx) {
   const RangeKernel kernel = kernels_for<Act, T>(direction).with_bias;
-  T* bias_grad = direction == Direction::backward ? static_cast<T*>(op.bias_grad) : nullptr;
-  return SweepRunner<T>({{kernel, op}}, workers_for<Act>(op, ctx), bias_grad);
+  return SweepRunner<BiasGradTotals<T>>({{kernel, op}}, workers_for<Act>(op, ctx), bias_grad_totals<T>(direction, op));
 }
 
 // The same results in separate passes, as a framework without fusion runs them. Forward: z = x + b
@@ -124,8 +165,8 @@ Runner unfused_bias_runner(Direction direction, const Operands& op, const ExecCo
   if (direction == Direction::backward) {
     Operands sum = op;
     sum.x = op.out;
-    return SweepRunner<T>({{act.plain, op}, {table.bias_pass, sum}}, workers,
-                          static_cast<T*>(op.bias_grad));
+    return SweepRunner<BiasGradTotals<T>>({{act.plain, op}, {table.bias_pass, sum}}, workers,
+                                          bias_grad_totals<T>(direction, op));
   }
   std::shared_ptr<T[]> scratch;
   void* z = op.out;
@@ -138,12 +179,44 @@ Runner unfused_bias_runner(Direction direction, const Operands& op, const ExecCo
   Operands activate = op;
   activate.x = z;
   activate.bias = nullptr;
-  return SweepRunner<T>({{table.bias_pass, add}, {act.plain, activate}}, workers, nullptr, scratch);
+  return SweepRunner<>({{table.bias_pass, add}, {act.plain, activate}}, workers, std::nullopt, scratch);
 }
 
 template <class Act, class T>
 Runner mask_runner(Direction direction, const Operands& op, const ExecContext& ctx) {
-  return SweepRunner<T>({{kernels_for<Act, T>(direction).mask, op}}, workers_for<Act>(op, ctx));
+  return SweepRunner<>({{kernels_for<Act, T>(direction).mask, op}}, workers_for<Act>(op, ctx));
+}
+
+// The zero counts of the forward output's channels (2C for CReLU).
+template <class Act, class T>
+ZeroCountTotals<T> zero_count_totals(const Operands& op) {
+  using Lane = ZeroLane<T>;
+  if (op.shape.rows > std::numeric_limits<Lane>::max()) {
+    throw std::runtime_error("more rows than a thread's " + std::to_string(8 * sizeof(Lane)) +
+                             "-bit zero counters can count");
+  }
+  return {op.zero_counts, op.shape.channels * (Act::kConcatNegated ? 2 : 1)};
+}
+
+// Forward only (registration withdraws backward): the zeros are counted as y is stored, in one pass.
+template <class Act, class T>
+Runner fused_stats_runner(Direction, const Operands& op, const ExecContext& ctx) {
+  const RangeKernel kernel = kernels_for<Act, T>(Direction::forward).zero_counting;
+  return SweepRunner<ZeroCountTotals<T>>({{kernel, op}}, workers_for<Act>(op, ctx), zero_count_totals<Act, T>(op));
+}
+
+// The plain forward, then a second pass that re-reads y to count its zeros, as a monitoring hook after
+// the layer would.
+template <class Act, class T>
+Runner unfused_stats_runner(Direction, const Operands& op, const ExecContext& ctx) {
+  const VectorKernelTable table = table_for<T>(Direction::forward);
+  const ZeroCountTotals<T> totals = zero_count_totals<Act, T>(op);
+  Operands count;
+  count.x = op.out;
+  count.shape = Shape{op.shape.rows, totals.width};
+  return SweepRunner<ZeroCountTotals<T>>(
+      {{table.activations[index_of<Act>(AllActivations{})].plain, op}, {table.zero_count_pass, count}},
+      workers_for<Act>(op, ctx), totals);
 }
 
 // Registers `implementation` for every activation of the list, with `runner` as its prepare.
@@ -156,6 +229,11 @@ void register_strategy(Registry& r, const std::string& implementation, Signature
     c.signature.mask_out = forward && extra.mask_out;
     c.signature.mask_in = !forward && extra.mask_in;
     c.signature.inplace = extra.inplace;
+    c.signature.zero_stats = forward && extra.zero_stats;
+    if (extra.zero_stats && !forward) {
+      c.unsupported = kZeroStatsForwardOnly;
+      return;
+    }
     if (extra.inplace && Act::kConcatNegated) {
       c.unsupported = "CReLU writes twice as many elements as it reads, so its output cannot overwrite its input";
       return;
@@ -197,12 +275,20 @@ void register_cpu_vectorised(Registry& r) {
   constexpr auto mask = []<class Act, class T>(Direction d, const Operands& op, const ExecContext& ctx) {
     return mask_runner<Act, T>(d, op, ctx);
   };
+  constexpr auto fused_stats = []<class Act, class T>(Direction d, const Operands& op, const ExecContext& ctx) {
+    return fused_stats_runner<Act, T>(d, op, ctx);
+  };
+  constexpr auto unfused_stats = []<class Act, class T>(Direction d, const Operands& op, const ExecContext& ctx) {
+    return unfused_stats_runner<Act, T>(d, op, ctx);
+  };
   register_strategy<AllActivations, vectorised>(r, "vectorised", {});
   register_strategy<AllActivations, inplace>(r, "inplace", {.inplace = true});
   register_strategy<AllActivations, fused>(r, "fused_bias", {.bias = true, .bias_grad = true});
   register_strategy<AllActivations, unfused>(r, "unfused_bias", {.bias = true, .bias_grad = true});
   using MaskActivations = decltype(mask_activations(AllActivations{}));
   register_strategy<MaskActivations, mask>(r, "mask", {.mask_out = true, .mask_in = true});
+  register_strategy<AllActivations, fused_stats>(r, "fused_stats", {.zero_stats = true});
+  register_strategy<AllActivations, unfused_stats>(r, "unfused_stats", {.zero_stats = true});
 }
 
 }  // namespace actbench

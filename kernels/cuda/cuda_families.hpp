@@ -8,7 +8,7 @@
 
 namespace actbench::cuda {
 
-enum class Family { naive, vectorised, inplace, fused_bias, unfused_bias, mask };
+enum class Family { naive, vectorised, inplace, fused_bias, unfused_bias, mask, fused_stats, unfused_stats };
 
 // The Prepare of the case (activation, family, direction) with storage type T.
 template <class T>

@@ -1,6 +1,7 @@
 #pragma once
 // Runners of every CUDA family, built from the streaming kernel (map_kernel.cuh), the bias-gradient
-// column sum (column_sum.cuh) and the naive one-thread-per-element kernel. Semantics: kernels/case.hpp.
+// column sum (column_sum.cuh), the zero-counting ops (zero_count_ops.cuh) and the naive
+// one-thread-per-element kernel. Semantics: kernels/case.hpp.
 #include <climits>
 #include <cstdint>
 #include <initializer_list>
@@ -14,6 +15,7 @@
 #include "kernels/cuda/cuda_families.hpp"
 #include "kernels/cuda/map_kernel.cuh"
 #include "kernels/cuda/stream_ops.cuh"
+#include "kernels/cuda/zero_count_ops.cuh"
 
 namespace actbench::cuda {
 
@@ -138,6 +140,48 @@ Runner mask_runner(Direction direction, const Operands& op, const ExecContext& c
   return map_runner<MaskBackwardOp<T>, kVectorWidth<T>>(bwd, t.elements(), t.channels, access, ctx);
 }
 
+// The zero counters of a forward's output (2C channels for CReLU).
+template <class Act>
+ZeroCounter zero_counter(const Operands& op) {
+  return ZeroCounter::of(op.zero_counts, op.shape.channels * (Act::kConcatNegated ? 2 : 1));
+}
+
+// Zeroes the counters on the case's stream, then runs the passes that add to them.
+inline Runner counting_runner(const Operands& op, const ZeroCounter& zeros, const ExecContext& ctx, Runner passes) {
+  const LaunchTarget target = launch_target(ctx);
+  const std::size_t bytes = static_cast<std::size_t>(zeros.width + 1) * sizeof(ZeroCount);
+  return [=, counts = op.zero_counts] {
+    AB_CUDA_CHECK(cudaSetDevice(target.device));
+    AB_CUDA_CHECK(cudaMemsetAsync(counts, 0, bytes, target.stream));
+    passes();
+  };
+}
+
+// Forward only (registration withdraws backward): y and its zero counts in one pass.
+template <class Act, class T>
+Runner fused_stats_runner(const Operands& op, const ExecContext& ctx) {
+  const Typed<T> t(op);
+  const ZeroCountingForwardOp<Act, T> fwd{{{t}}, zero_counter<Act>(op)};
+  return counting_runner(op, fwd, ctx,
+                         map_runner<ZeroCountingForwardOp<Act, T>, kVectorWidth<T>>(
+                             fwd, t.elements(), t.channels, elementwise_access<Act, T>(op), ctx));
+}
+
+// The plain vectorised forward, then a second pass that re-reads y to count its zeros, as a
+// monitoring hook after the layer would.
+template <class Act, class T>
+Runner unfused_stats_runner(const Operands& op, const ExecContext& ctx) {
+  const ZeroCountOp<T> count{zero_counter<Act>(op), static_cast<const T*>(op.out)};
+  const Access access = vector_aligned({op.out}) ? Access::vector : Access::scalar;
+  const Runner forward_pass = vectorised_runner<Act, T>(Direction::forward, op, ctx);
+  const Runner count_pass =
+      map_runner<ZeroCountOp<T>, kVectorWidth<T>>(count, op.shape.rows * count.width, count.width, access, ctx);
+  return counting_runner(op, count, ctx, [forward_pass, count_pass] {
+    forward_pass();
+    count_pass();
+  });
+}
+
 template <class Act, class T>
 Runner family_runner(Family family, Direction direction, const Operands& op, const ExecContext& ctx) {
   switch (family) {
@@ -149,6 +193,8 @@ Runner family_runner(Family family, Direction direction, const Operands& op, con
     case Family::mask:
       if constexpr (Act::kMaskBackward) return mask_runner<T>(direction, op, ctx);
       break;
+    case Family::fused_stats: return fused_stats_runner<Act, T>(op, ctx);
+    case Family::unfused_stats: return unfused_stats_runner<Act, T>(op, ctx);
   }
   throw std::logic_error(std::string("no CUDA kernel of this family for ") + Act::kName);
 }

@@ -13,11 +13,11 @@ LaunchTarget launch_target(const ExecContext& ctx) {
   return LaunchTarget{ctx.device_index, static_cast<cudaStream_t>(ctx.stream)};
 }
 
-int resident_blocks(const void* kernel, int device) {
+int resident_blocks(const void* kernel, int device, std::size_t dynamic_shared_bytes) {
   int sms = 0;
   int per_sm = 0;
   AB_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  AB_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kBlockThreads, 0));
+  AB_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kBlockThreads, dynamic_shared_bytes));
   if (per_sm == 0) {
     throw std::runtime_error("a kernel does not fit on an SM of cuda:" + std::to_string(device) + " at " +
                              std::to_string(kBlockThreads) + " threads per block");

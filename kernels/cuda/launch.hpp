@@ -19,9 +19,10 @@ struct LaunchTarget {
 // stream of the ExecContext given to Prepare, so a timer can capture it into a graph.
 LaunchTarget launch_target(const ExecContext& ctx);
 
-// SMs x resident blocks per SM of `kernel` at kBlockThreads threads: the grid of a grid-stride kernel,
-// which then starts every block once and leaves no partial last wave.
-int resident_blocks(const void* kernel, int device);
+// SMs x resident blocks per SM of `kernel` at kBlockThreads threads and `dynamic_shared_bytes` of
+// dynamic shared memory: the grid of a grid-stride kernel, which then starts every block once and
+// leaves no partial last wave.
+int resident_blocks(const void* kernel, int device, std::size_t dynamic_shared_bytes = 0);
 
 inline bool is_aligned(const void* p, std::size_t bytes) {
   return reinterpret_cast<std::uintptr_t>(p) % bytes == 0;

@@ -8,6 +8,7 @@
 // chosen over one tile per block because at the sizes that matter (>= 256M elements) every block then
 // starts once, there is no block-launch churn and no partial last wave, and the per-thread setup
 // (channel modulo) is paid once; small tensors get fewer blocks, one tile each.
+#include <cstddef>
 #include <cstdint>
 
 #include "kernels/case.hpp"
@@ -26,6 +27,12 @@ struct MapExtent {
   std::int64_t channels = 1;
 };
 
+// An op that reduces over its elements (the zero statistics) keeps per-block state in
+// op.block_shared_bytes() of dynamic shared memory; map_kernel brackets the block's work with
+// op.block_begin() and op.block_end(), which every thread of the block calls.
+template <class Op>
+concept BlockReducing = requires(const Op& op) { op.block_shared_bytes(); };
+
 __device__ __forceinline__ std::int64_t add_modulo(std::int64_t a, std::int64_t b, std::int64_t m) {
   const std::int64_t s = a + b;  // a, b < m
   return s >= m ? s - m : s;
@@ -37,6 +44,10 @@ __global__ void __launch_bounds__(kBlockThreads) map_kernel(const Op op, const M
   constexpr std::int64_t kTile = std::int64_t{kBlockThreads} * kSlots;
   const std::int64_t stride = kTile * gridDim.x;
   std::int64_t p = kTile * blockIdx.x + threadIdx.x;
+  if constexpr (BlockReducing<Op>) {
+    op.block_begin();
+    __syncthreads();
+  }
 
   // Channel of each pack's first element, by additions only: the steps between a thread's packs are
   // reduced modulo C once per thread instead of a 64-bit division per pack.
@@ -69,6 +80,10 @@ __global__ void __launch_bounds__(kBlockThreads) map_kernel(const Op op, const M
        u += std::int64_t{kBlockThreads} * gridDim.x) {
     op.tail(tail_first + u * Op::kTailElements);
   }
+  if constexpr (BlockReducing<Op>) {
+    __syncthreads();
+    op.block_end();
+  }
 }
 
 // How a launch may touch memory: W-element packs; single elements through the same loop (operands
@@ -90,12 +105,14 @@ Runner map_runner(const Op& op, std::int64_t elements, std::int64_t channels, Ac
   std::int64_t blocks = (e.vector_packs + kTile - 1) / kTile;
   const std::int64_t tail_blocks = (e.tail_units + kBlockThreads - 1) / kBlockThreads;
   if (tail_blocks > blocks) blocks = tail_blocks;
-  const std::int64_t resident = resident_blocks(reinterpret_cast<const void*>(kernel), target.device);
+  std::size_t shared_bytes = 0;
+  if constexpr (BlockReducing<Op>) shared_bytes = op.block_shared_bytes();
+  const std::int64_t resident = resident_blocks(reinterpret_cast<const void*>(kernel), target.device, shared_bytes);
   const unsigned grid = static_cast<unsigned>(blocks < 1 ? 1 : blocks < resident ? blocks : resident);
 
   return [=] {
     AB_CUDA_CHECK(cudaSetDevice(target.device));
-    kernel<<<grid, kBlockThreads, 0, target.stream>>>(op, e);
+    kernel<<<grid, kBlockThreads, shared_bytes, target.stream>>>(op, e);
     AB_CUDA_CHECK_LAUNCH("map_kernel");
   };
 }

@@ -1,5 +1,5 @@
-// Registers the CUDA families for every activation x dtype x direction (mask: ReLU only), with the
-// signature flags that say what each case reads and writes.
+// Registers the CUDA families for every activation x dtype x direction (mask: ReLU only; the
+// statistics: forward only), with the signature flags that say what each case reads and writes.
 #include "kernels/cuda/cuda_families.hpp"
 #include "kernels/register_family.hpp"
 #include "kernels/registrations.hpp"
@@ -39,6 +39,16 @@ void register_cuda_kernels(Registry& r) {
   register_cuda_family<TypeList<Relu>>(r, "mask", Family::mask, []<class Act>(Case& c) {
     (c.direction == Direction::forward ? c.signature.mask_out : c.signature.mask_in) = true;
   });
+  const auto zero_stats = []<class Act>(Case& c) {
+    if (c.direction == Direction::forward) {
+      c.signature.zero_stats = true;
+    } else {
+      c.prepare = {};
+      c.unsupported = kZeroStatsForwardOnly;
+    }
+  };
+  register_cuda_family<AllActivations>(r, "fused_stats", Family::fused_stats, zero_stats);
+  register_cuda_family<AllActivations>(r, "unfused_stats", Family::unfused_stats, zero_stats);
 }
 
 }  // namespace actbench

@@ -50,8 +50,19 @@ struct ForwardOp : StreamsX<T> {
   using Loaded = typename StreamsX<T>::template Loaded<W>;
   using StreamsX<T>::t;
 
+  // The pack's outputs as stored (y_neg: CReLU's f(-x) half), for ops that also inspect them.
+  template <int W>
+  struct Stored {
+    Pack<T, W> y, y_neg;
+  };
+
   template <int W>
   __device__ void store(const Loaded<W>& in, std::int64_t i, std::int64_t c0) const {
+    compute_and_store(in, i, c0);
+  }
+
+  template <int W>
+  __device__ Stored<W> compute_and_store(const Loaded<W>& in, std::int64_t i, std::int64_t c0) const {
     typename M::V x[W], y[W], y_neg[W];
     widen(in.x, x);
     std::int64_t c = c0;
@@ -63,15 +74,19 @@ struct ForwardOp : StreamsX<T> {
       if constexpr (Act::kConcatNegated) y_neg[j] = activate<Act, M>(M::c(0) - x[j], slope);
       if constexpr (kNeedsChannel) c = next_channel(c, t.channels);
     }
+    Stored<W> out;
+    out.y = narrow<T, W>(y);
     if constexpr (Act::kConcatNegated) {
       // Row r starts at element rC of x and 2rC of y, so y's index is 2(i - c0) + c0. A pack never
       // crosses a row here: the launcher uses W > 1 for CReLU only when C % W == 0.
       const std::int64_t base = 2 * i - c0;
-      store_pack<W>(t.out, base, narrow<T, W>(y));
-      store_pack<W>(t.out, base + t.channels, narrow<T, W>(y_neg));
+      out.y_neg = narrow<T, W>(y_neg);
+      store_pack<W>(t.out, base, out.y);
+      store_pack<W>(t.out, base + t.channels, out.y_neg);
     } else {
-      store_pack<W>(t.out, i, narrow<T, W>(y));
+      store_pack<W>(t.out, i, out.y);
     }
+    return out;
   }
 
   __device__ void tail(std::int64_t i) const { forward_element<Act, T>(t, i); }
