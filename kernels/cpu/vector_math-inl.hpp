@@ -135,13 +135,14 @@ struct HwyMath {
   static HWY_INLINE V scale(const Reduced& e, V p) { return hn::MulAdd(p, c(2), c(2)) * e.half_scale; }
 
   // expm1 on (kExpUnderflow, kExpOverflow]: the polynomial alone near 0 (n = 0 there, r = x), where
-  // 2^n e^r - 1 would cancel.
+  // 2^n e^r - 1 would cancel; elsewhere scale()'s product and the - 1 in one multiply-add.
   static HWY_INLINE V expm1_in_range(V x) {
     if constexpr (kSingle) {
       const Reduced e = reduce(x);
       const V p = exp_impl().ExpPoly(D(), e.r);
-      const V far = scale(e, p) - c(1);
-      return hn::IfThenElse(hn::Lt(hn::Abs(x), c(0.34657359027997264)), p, far);
+      // n = 0 exactly where 2^(n-1) is 1/2: one comparison, no |x| < ln2/2 test.
+      const V far = hn::MulAdd(hn::MulAdd(p, c(2), c(2)), e.half_scale, c(-1));
+      return hn::IfThenElse(hn::Eq(e.half_scale, c(0.5)), p, far);
     } else {
       return hn::IfThenElse(hn::IsNaN(x), x, hn::Expm1(D(), x));
     }
