@@ -7,6 +7,7 @@
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include "harness/reference.hpp"
 
@@ -194,22 +195,27 @@ void CaseData::reset() {
   visit_dtype(case_.dtype, [&](auto storage) {
     using T = decltype(storage);
     const T nan = DTypeTraits<T>::store(std::numeric_limits<typename DTypeTraits<T>::Compute>::quiet_NaN());
-    for (Buffer& b : buffers_) {
-      const bool is_out = b.data() == operands_.out && !inplace_target_;
-      const bool is_bias_grad = b.data() == operands_.bias_grad;
-      if (is_out) fill_with(b, static_cast<std::size_t>(forward ? n * s.out_factor : n), nan);
-      if (is_bias_grad) fill_with(b, static_cast<std::size_t>(shape_.channels), nan);
-    }
+    const auto outputs = static_cast<std::size_t>(forward ? n * s.out_factor : n);
+    if (!inplace_target_) fill_with(buffer_of(operands_.out), outputs, nan);
+    if (operands_.bias_grad) fill_with(buffer_of(operands_.bias_grad), static_cast<std::size_t>(shape_.channels), nan);
   });
   if (forward && s.mask_out) {
-    for (Buffer& b : buffers_) {
-      if (b.data() == operands_.mask) fill_with<std::uint8_t>(b, b.bytes(), 0xA5);  // a pattern no mask-of-zeros matches
-    }
+    Buffer& mask = buffer_of(operands_.mask);
+    fill_with<std::uint8_t>(mask, mask.bytes(), 0xA5);  // a pattern no mask-of-zeros matches
   }
   // -1 is no count: a kernel that skips a counter, or adds to it without zeroing it first, fails.
-  for (Buffer& b : buffers_) {
-    if (b.data() == operands_.zero_counts) fill_with<ZeroCount>(b, b.bytes() / sizeof(ZeroCount), -1);
+  if (operands_.zero_counts) {
+    Buffer& counts = buffer_of(operands_.zero_counts);
+    fill_with<ZeroCount>(counts, counts.bytes() / sizeof(ZeroCount), -1);
   }
+}
+
+const Buffer& CaseData::buffer_of(const void* data) const {
+  return *std::find_if(buffers_.begin(), buffers_.end(), [&](const Buffer& b) { return b.data() == data; });
+}
+
+Buffer& CaseData::buffer_of(const void* data) {
+  return const_cast<Buffer&>(std::as_const(*this).buffer_of(data));
 }
 
 ValidationResult CaseData::validate() const {
@@ -241,8 +247,7 @@ ValidationResult CaseData::validate() const {
   if (!ref.bias_grad.empty()) {
     // A sum of `rows` terms: each addition may round (rows * eps_c relative to the sum of magnitudes).
     const double eps_c = case_.dtype == DType::f64 ? epsilon_of(DType::f64) : epsilon_of(DType::f32);
-    const Buffer& db = *std::find_if(buffers_.begin(), buffers_.end(),
-                                     [&](const Buffer& b) { return b.data() == operands_.bias_grad; });
+    const Buffer& db = buffer_of(operands_.bias_grad);
     const auto got_db = download_values(db, case_.dtype, ref.bias_grad.size());
     Comparison compare_db{result, case_.dtype, "bias_grad"};
     for (std::size_t c = 0; c < ref.bias_grad.size(); ++c) {
@@ -258,8 +263,7 @@ ValidationResult CaseData::validate() const {
 
   if (!ref.mask.empty()) {
     std::vector<std::uint8_t> bits(ref.mask.size());
-    const Buffer& mb = *std::find_if(buffers_.begin(), buffers_.end(),
-                                     [&](const Buffer& b) { return b.data() == operands_.mask; });
+    const Buffer& mb = buffer_of(operands_.mask);
     mb.download(bits.data(), bits.size());
     for (std::int64_t i = 0; i < n; ++i) {
       const bool want = (ref.mask[i / 8] >> (i % 8)) & 1u;
@@ -295,14 +299,12 @@ ValidationResult CaseData::validate() const {
 std::vector<double> CaseData::output_values() const {
   const bool forward = case_.direction == Direction::forward;
   const std::size_t count = static_cast<std::size_t>(shape_.elements() * (forward ? case_.signature.out_factor : 1));
-  const Buffer& out = *std::find_if(buffers_.begin(), buffers_.end(),
-                                    [&](const Buffer& b) { return b.data() == operands_.out; });
+  const Buffer& out = buffer_of(operands_.out);
   return download_values(out, case_.dtype, count);
 }
 
 std::vector<ZeroCount> CaseData::zero_count_values() const {
-  const Buffer& counts = *std::find_if(buffers_.begin(), buffers_.end(),
-                                       [&](const Buffer& b) { return b.data() == operands_.zero_counts; });
+  const Buffer& counts = buffer_of(operands_.zero_counts);
   std::vector<ZeroCount> values(counts.bytes() / sizeof(ZeroCount));
   counts.download(values.data(), counts.bytes());
   return values;

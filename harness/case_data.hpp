@@ -37,6 +37,10 @@ class CaseData {
   std::size_t device_bytes() const;
 
  private:
+  // The owned buffer behind `data`, one of operands_' pointers.
+  const Buffer& buffer_of(const void* data) const;
+  Buffer& buffer_of(const void* data);
+
   const Case& case_;
   Shape shape_;
   Operands operands_;

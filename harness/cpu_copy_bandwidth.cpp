@@ -53,10 +53,9 @@ void streaming_copy(unsigned char* to, const unsigned char* from, std::size_t co
 #endif
 }
 
-// (read + write bytes) / median time of `copy` run by `threads` threads, each on its own slice.
-double median_copy_gbps(int threads, std::size_t bytes, CopyFunction copy) {
-  const Buffer src(Device::cpu, 0, bytes);
-  const Buffer dst(Device::cpu, 0, bytes);
+// (read + write bytes) / median time of `copy` from src to dst (`bytes` each), run by `threads`
+// threads, each on its own slice.
+double median_copy_gbps(int threads, const Buffer& src, const Buffer& dst, std::size_t bytes, CopyFunction copy) {
   auto* from = static_cast<unsigned char*>(src.data());
   auto* to = static_cast<unsigned char*>(dst.data());
 
@@ -113,8 +112,10 @@ std::size_t dram_copy_bytes(std::size_t last_level_cache_bytes, std::size_t avai
 
 double measure_cpu_copy_gbps(int threads, std::size_t bytes) {
   if (threads < 1) throw std::runtime_error("copy bandwidth needs at least one thread");
-  return std::max(median_copy_gbps(threads, bytes, library_copy),
-                  median_copy_gbps(threads, bytes, streaming_copy));
+  const Buffer src(Device::cpu, 0, bytes);
+  const Buffer dst(Device::cpu, 0, bytes);
+  return std::max(median_copy_gbps(threads, src, dst, bytes, library_copy),
+                  median_copy_gbps(threads, src, dst, bytes, streaming_copy));
 }
 
 }  // namespace actbench
