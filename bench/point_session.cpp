@@ -28,6 +28,7 @@ ExecContext PointSession::context_for(const Point& p) {
   ExecContext ctx;
   ctx.threads = p.threads;
   ctx.device_index = p.device_index;
+  ctx.cache_bytes = static_cast<std::int64_t>(machine_.cpu.last_level_bytes());
   if (p.c->device == Device::cuda) {
     auto& stream = streams_[p.device_index];
     if (!stream) stream = std::make_unique<GpuStream>(p.device_index);

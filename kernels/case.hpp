@@ -65,6 +65,9 @@ struct ExecContext {
   int threads = 1;          // CPU worker threads the case may use
   void* stream = nullptr;   // cudaStream_t for GPU cases
   int device_index = 0;     // which GPU
+  // CPU: the last-level cache. Kernels write an output at least this large with non-temporal stores
+  // (0: never), since the cache could not keep it until it is read again.
+  std::int64_t cache_bytes = 0;
 };
 
 // A runner does the case's work once; setting up (library handles, descriptors, plans) happens in

@@ -11,11 +11,17 @@
 
 namespace actbench {
 
+// How a kernel writes its output: through the cache, or with non-temporal stores where the output
+// is too large for the cache to keep until anything reads it again (they skip the read for ownership
+// of every output line: a third of the traffic of a one-input pass). Streaming falls back to cached
+// stores wherever a run of the output is not aligned to the vector.
+enum class Stores : bool { cached, streaming };
+
 // A kernel reads and writes the operands' buffers (a pass of a multi-pass case may point x or out
 // elsewhere). `sums` is this thread's per-channel accumulator for the kernels that reduce over rows
 // (the compute type for bias gradients, ZeroLane for zero counts), null otherwise. Ranges start at
 // a multiple of kRangeAlignment.
-using RangeKernel = void (*)(const Operands& op, std::int64_t begin, std::int64_t end, void* sums);
+using RangeKernel = void (*)(const Operands& op, std::int64_t begin, std::int64_t end, void* sums, Stores stores);
 
 // The mask kernels work in words of 64 elements (8 mask bytes), so threads must not share one; it
 // also keeps threads off each other's cache lines for every dtype.

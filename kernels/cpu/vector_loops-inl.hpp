@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include <hwy/cache_control.h>
 #include <hwy/highway.h>
 
 #include "kernels/cpu/vector_kernels.hpp"
@@ -40,12 +41,21 @@ HWY_INLINE hn::Vec<TagOf<T>> load(const T* p) {
   return Storage<T>::load(TagOf<T>(), p);
 }
 template <class T>
-HWY_INLINE void store(hn::Vec<TagOf<T>> v, T* p) {
-  Storage<T>::store(TagOf<T>(), v, p);
+HWY_INLINE void store(hn::Vec<TagOf<T>> v, T* p, bool stream) {
+  write(TagOf<T>(), v, p, stream);
+}
+
+// Whether a run may stream its stores to p: asked to, and every whole vector of it aligned.
+template <class T>
+HWY_INLINE bool streams_to(const T* p, Stores stores) {
+  constexpr std::size_t kBytes = storage_vector_bytes<T>(TagOf<T>());
+  return stores == Stores::streaming && can_stream<T>(TagOf<T>()) &&
+         (!p || reinterpret_cast<std::uintptr_t>(p) % kBytes == 0);
 }
 
 // The streams of one run of consecutive elements inside a row; all advance together. Null where the
 // pass does not use the stream. dy_hi/out_hi/counts_hi: the second half of CReLU's 2C-channel tensor.
+// stream: out and out_hi take non-temporal stores.
 template <class T>
 struct Run {
   const T* x = nullptr;
@@ -58,6 +68,7 @@ struct Run {
   ComputeOf<T>* sums = nullptr;
   ZeroLane<T>* counts = nullptr;
   ZeroLane<T>* counts_hi = nullptr;
+  bool stream = false;
 };
 
 // A thread's per-channel accumulators, when its pass reduces over rows: the bias gradient's sums, or
@@ -74,8 +85,9 @@ HWY_INLINE P* offset(P* p, std::int64_t k) {
 }
 
 // The last partial vector of a run: its lanes are copied into zero-padded buffers, computed as one
-// whole vector by the same body, and copied back, so no access leaves the caller's arrays and the
-// result is the one a full vector gives (in-place and out-of-place agree bit for bit).
+// whole vector by the same body (storing through the cache), and copied back, so no access leaves the
+// caller's arrays and the result is the one a full vector gives (in-place and out-of-place agree bit
+// for bit).
 template <class T, class Body>
 HWY_NOINLINE void staged(const Run<T>& run, std::size_t count, const Body& body) {
   constexpr std::size_t kMax = hn::MaxLanes(TagOf<T>());
@@ -111,7 +123,7 @@ HWY_INLINE void for_each_vector(const Run<T>& run, std::size_t count, const Body
     const Run<T> rest{offset(run.x, k),      offset(run.dy, k),     offset(run.dy_hi, k),
                       offset(run.slope, k),  offset(run.bias, k),   offset(run.out, k),
                       offset(run.out_hi, k), offset(run.sums, k),   offset(run.counts, k),
-                      offset(run.counts_hi, k)};
+                      offset(run.counts_hi, k), false};
     staged(rest, count - k, body);
   }
 }
@@ -120,7 +132,7 @@ HWY_INLINE void for_each_vector(const Run<T>& run, std::size_t count, const Body
 // backward dy) holds element (row, c) at row * 2C + c and its negated twin C further on.
 template <class T>
 HWY_INLINE Run<T> run_at(const Operands& op, const ChannelAccumulators<T>& acc, std::int64_t i, std::int64_t c,
-                         bool doubled_out, bool doubled_dy) {
+                         bool doubled_out, bool doubled_dy, Stores stores) {
   const std::int64_t wide = (i - c) * 2 + c;
   const T* dy = static_cast<const T*>(op.dy);
   T* out = static_cast<T*>(op.out);
@@ -135,23 +147,31 @@ HWY_INLINE Run<T> run_at(const Operands& op, const ChannelAccumulators<T>& acc, 
   run.dy_hi = doubled_dy ? offset(dy, wide + op.shape.channels) : nullptr;
   run.out = offset(out, doubled_out ? wide : i);
   run.out_hi = doubled_out ? offset(out, wide + op.shape.channels) : nullptr;
+  run.stream = streams_to(run.out, stores) && streams_to(run.out_hi, stores);
   return run;
+}
+
+// Streamed stores are weakly ordered: fence them before the thread's range counts as written.
+HWY_INLINE void finish_stores(Stores stores) {
+  if (stores == Stores::streaming) hwy::FlushStream();
 }
 
 // Walks [begin, end): in one flat run when nothing depends on the channel, else row by row.
 template <class T, bool kChannelWise, class Body>
 HWY_INLINE void for_each_run(const Operands& op, std::int64_t begin, std::int64_t end,
-                             const ChannelAccumulators<T>& acc, bool doubled_out, bool doubled_dy, const Body& body) {
+                             const ChannelAccumulators<T>& acc, bool doubled_out, bool doubled_dy, Stores stores,
+                             const Body& body) {
   if constexpr (!kChannelWise) {
-    for_each_vector(run_at<T>(op, acc, begin, 0, false, false), static_cast<std::size_t>(end - begin), body);
+    for_each_vector(run_at<T>(op, acc, begin, 0, false, false, stores), static_cast<std::size_t>(end - begin), body);
   } else {
     for (std::int64_t i = begin; i < end;) {
       const std::int64_t c = i % op.shape.channels;
       const std::int64_t len = std::min(end - i, op.shape.channels - c);
-      for_each_vector(run_at<T>(op, acc, i, c, doubled_out, doubled_dy), static_cast<std::size_t>(len), body);
+      for_each_vector(run_at<T>(op, acc, i, c, doubled_out, doubled_dy, stores), static_cast<std::size_t>(len), body);
       i += len;
     }
   }
+  finish_stores(stores);
 }
 
 // What a store left in memory, in the compute type: rounding to f16/bf16 may turn a tiny y into zero,
@@ -180,11 +200,11 @@ struct ForwardBody {
     auto slope = M::c(0);
     if constexpr (Act::kPerChannelSlope) slope = load(r.slope + k);
     const auto y = activate<Act, M>(x, slope);
-    store(y, r.out + k);
+    store(y, r.out + k, r.stream);
     if constexpr (kCountZeros) count_zeros<T>(as_stored(y, r.out + k), r.counts + k);
     if constexpr (Act::kConcatNegated) {
       const auto y_neg = activate<Act, M>(M::c(0) - x, slope);
-      store(y_neg, r.out_hi + k);
+      store(y_neg, r.out_hi + k, r.stream);
       if constexpr (kCountZeros) count_zeros<T>(as_stored(y_neg, r.out_hi + k), r.counts_hi + k);
     }
   }
@@ -199,7 +219,7 @@ struct BackwardBody {
     if constexpr (Act::kPerChannelSlope) slope = load(r.slope + k);
     auto dx = activate_grad<Act, M>(x, load(r.dy + k), slope);
     if constexpr (Act::kConcatNegated) dx = dx - activate_grad<Act, M>(M::c(0) - x, load(r.dy_hi + k), slope);
-    store(dx, r.out + k);
+    store(dx, r.out + k, r.stream);
     if constexpr (kSums) {
       const TagOf<T> d;
       hn::StoreU(hn::LoadU(d, r.sums + k) + dx, d, r.sums + k);
@@ -210,7 +230,9 @@ struct BackwardBody {
 // The unfused passes: the bias add before the activation, the column sum after its backward.
 template <class T>
 struct BiasAddBody {
-  HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const { store(load(r.x + k) + load(r.bias + k), r.out + k); }
+  HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const {
+    store(load(r.x + k) + load(r.bias + k), r.out + k, r.stream);
+  }
 };
 template <class T>
 struct ColumnSumBody {
@@ -226,43 +248,44 @@ struct ZeroCountBody {
 };
 
 template <class Act, class T, bool kBias>
-void forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void*) {
+void forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void*, Stores stores) {
   constexpr bool kChannelWise = kBias || Act::kPerChannelSlope || Act::kConcatNegated;
-  for_each_run<T, kChannelWise>(op, begin, end, {}, Act::kConcatNegated, false, ForwardBody<Act, T, kBias>{});
+  for_each_run<T, kChannelWise>(op, begin, end, {}, Act::kConcatNegated, false, stores, ForwardBody<Act, T, kBias>{});
 }
 
 // The forward and, in the same pass, the zero counts of its output's channels.
 template <class Act, class T>
-void zero_counting_forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* counts) {
+void zero_counting_forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* counts,
+                                  Stores stores) {
   for_each_run<T, true>(op, begin, end, {.counts = static_cast<ZeroLane<T>*>(counts)}, Act::kConcatNegated, false,
-                        ForwardBody<Act, T, false, true>{});
+                        stores, ForwardBody<Act, T, false, true>{});
 }
 
 template <class Act, class T, bool kSums>
-void backward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* sums) {
+void backward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* sums, Stores stores) {
   constexpr bool kChannelWise = kSums || Act::kPerChannelSlope || Act::kConcatNegated;
   for_each_run<T, kChannelWise>(op, begin, end, {.sums = static_cast<ComputeOf<T>*>(sums)}, false,
-                                Act::kConcatNegated, BackwardBody<Act, T, kSums>{});
+                                Act::kConcatNegated, stores, BackwardBody<Act, T, kSums>{});
 }
 
 template <class T>
-void bias_add_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void*) {
-  for_each_run<T, true>(op, begin, end, {}, false, false, BiasAddBody<T>{});
+void bias_add_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void*, Stores stores) {
+  for_each_run<T, true>(op, begin, end, {}, false, false, stores, BiasAddBody<T>{});
 }
 
 template <class T>
-void column_sum_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* sums) {
+void column_sum_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* sums, Stores) {
   // Only x and the sums are streams here: a staged tail copies back every output it is given.
   Operands reads = op;
   reads.out = nullptr;
-  for_each_run<T, true>(reads, begin, end, {.sums = static_cast<ComputeOf<T>*>(sums)}, false, false,
+  for_each_run<T, true>(reads, begin, end, {.sums = static_cast<ComputeOf<T>*>(sums)}, false, false, Stores::cached,
                         ColumnSumBody<T>{});
 }
 
 // op holds only x, the output of an earlier pass, and its rows x channels (2C for CReLU).
 template <class T>
-void zero_count_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* counts) {
-  for_each_run<T, true>(op, begin, end, {.counts = static_cast<ZeroLane<T>*>(counts)}, false, false,
+void zero_count_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* counts, Stores) {
+  for_each_run<T, true>(op, begin, end, {.counts = static_cast<ZeroLane<T>*>(counts)}, false, false, Stores::cached,
                         ZeroCountBody<T>{});
 }
 
@@ -289,7 +312,7 @@ static_assert(kRangeAlignment % kMaskWord == 0);
 
 // Forward that also saves the bit mask of x > 0 (the derivative of a ReLU-like activation).
 template <class Act, class T>
-void mask_forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void*) {
+void mask_forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void*, Stores stores) {
   using M = MathOf<T>;
   const TagOf<T> d;
   auto* mask = static_cast<std::uint8_t*>(op.mask);
@@ -300,19 +323,20 @@ void mask_forward_kernel(const Operands& op, std::int64_t begin, std::int64_t en
     // Called once per vector in order, the staged tail last.
     const auto body = [&](const Run<T>& r, std::size_t k) {
       const auto x = load(r.x + k);
-      store(Act::template forward<M>(x), r.out + k);
+      store(Act::template forward<M>(x), r.out + k, r.stream);
       bits |= mask_bits(d, M::gt(x, M::c(0))) << shift;
       shift += hn::Lanes(d);
     };
-    for_each_vector(run_at<T>(op, {}, word, 0, false, false), static_cast<std::size_t>(count), body);
+    for_each_vector(run_at<T>(op, {}, word, 0, false, false, stores), static_cast<std::size_t>(count), body);
     for (std::int64_t b = 0; b < (count + 7) / 8; ++b) mask[word / 8 + b] = static_cast<std::uint8_t>(bits >> (8 * b));
   }
+  finish_stores(stores);
 }
 
 // Backward from the mask: dx = bit ? dy : 0, a select on the raw storage bits (no conversion). The
 // zero keeps dy's sign, as dy * 0 does in the plain backward, so the two agree bit for bit.
 template <class T>
-void mask_backward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void*) {
+void mask_backward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void*, Stores stores) {
   using U = hwy::UnsignedFromSize<sizeof(T)>;
   const hn::ScalableTag<U> d;
   const std::size_t lanes = hn::Lanes(d);
@@ -324,13 +348,20 @@ void mask_backward_kernel(const Operands& op, std::int64_t begin, std::int64_t e
   const U* dy = static_cast<const U*>(op.dy);
   U* out = static_cast<U*>(op.out);
   const auto* mask = static_cast<const std::uint8_t*>(op.mask);
+  const bool stream = stores == Stores::streaming &&
+                     reinterpret_cast<std::uintptr_t>(out + begin) % (lanes * sizeof(U)) == 0;
   for (std::int64_t word = begin; word < end; word += kMaskWord) {
     const auto count = static_cast<std::size_t>(std::min(kMaskWord, end - word));
     std::uint64_t bits = 0;
     for (std::size_t b = 0; b < (count + 7) / 8; ++b) bits |= std::uint64_t{mask[word / 8 + b]} << (8 * b);
     std::size_t k = 0;
     for (; k + lanes <= count; k += lanes) {
-      hn::StoreU(apply_mask(bits >> k, hn::LoadU(d, dy + word + k)), d, out + word + k);
+      const auto dx = apply_mask(bits >> k, hn::LoadU(d, dy + word + k));
+      if (stream) {
+        hn::Stream(dx, d, out + word + k);
+      } else {
+        hn::StoreU(dx, d, out + word + k);
+      }
     }
     if (k < count) {
       HWY_ALIGN U staged_dy[hn::MaxLanes(d)] = {};
@@ -339,6 +370,7 @@ void mask_backward_kernel(const Operands& op, std::int64_t begin, std::int64_t e
       std::copy_n(staged_dy, count - k, out + word + k);
     }
   }
+  finish_stores(stores);
 }
 
 // Every kernel of one dtype and direction, in AllActivations order.

@@ -9,6 +9,7 @@
 #endif
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
@@ -156,8 +157,8 @@ struct HwyMath {
   }
 };
 
-// Loads a storage dtype into compute vectors and stores them back, rounding once. All loads and
-// stores are unaligned: row segments start anywhere.
+// Loads a storage dtype into compute vectors (unaligned: row segments start anywhere), and narrows
+// compute vectors to a vector of the storage's bits, rounding once, for write() to store.
 template <class T>
 struct Storage {
   // f32 and f64 compute in themselves.
@@ -166,8 +167,8 @@ struct Storage {
     return hn::LoadU(d, p);
   }
   template <class D>
-  static HWY_INLINE void store(D d, hn::Vec<D> v, T* p) {
-    hn::StoreU(v, d, p);
+  static HWY_INLINE hn::Vec<D> narrow(D /*d*/, hn::Vec<D> v) {
+    return v;
   }
 };
 
@@ -184,7 +185,7 @@ struct Storage<bf16> {
     return hn::BitCast(d, hn::ShiftLeft<16>(hn::PromoteTo(du, half)));
   }
   template <class D>
-  static HWY_INLINE void store(D /*d*/, hn::Vec<D> v, bf16* p) {
+  static HWY_INLINE auto narrow(D /*d*/, hn::Vec<D> v) {
     const hn::Rebind<std::uint16_t, D> d16;
     const hn::RebindToUnsigned<D> du;
     const hn::RebindToSigned<D> di;
@@ -195,7 +196,7 @@ struct Storage<bf16> {
     const auto quiet_nan = hn::Or(high, hn::Set(du, 0x40u));
     const auto narrow = hn::IfThenElse(hn::RebindMask(du, hn::IsNaN(v)), quiet_nan, rounded);
     // Every lane is now below 2^16, so the saturating i32 -> u16 demotion is exact.
-    hn::StoreU(hn::DemoteTo(d16, hn::BitCast(di, narrow)), d16, reinterpret_cast<std::uint16_t*>(p));
+    return hn::DemoteTo(d16, hn::BitCast(di, narrow));
   }
 };
 
@@ -233,10 +234,9 @@ struct Storage<f16> {
   }
 
   template <class D>
-  static HWY_INLINE void store(D d, hn::Vec<D> v, f16* p) {
+  static HWY_INLINE auto narrow(D d, hn::Vec<D> v) {
     if constexpr (kHardware) {
-      const hn::Rebind<hwy::float16_t, D> dh;
-      hn::StoreU(hn::DemoteTo(dh, v), dh, reinterpret_cast<hwy::float16_t*>(p));
+      return hn::DemoteTo(hn::Rebind<hwy::float16_t, D>(), v);
     } else {
       const hn::Rebind<std::uint16_t, D> d16;
       const hn::RebindToSigned<D> di;
@@ -254,10 +254,40 @@ struct Storage<f16> {
           hn::IfThenElse(hn::Gt(abs, hn::Set(di, 0x7f800000)), nan,
                          hn::IfThenElse(hn::Ge(abs, hn::Set(di, 0x477ff000)), hn::Set(di, 0x7c00),
                                         hn::IfThenElse(hn::Lt(abs, hn::Set(di, 0x38800000)), tiny, normal)));
-      hn::StoreU(hn::DemoteTo(d16, hn::Or(sign, narrow)), d16, reinterpret_cast<std::uint16_t*>(p));
+      return hn::DemoteTo(d16, hn::Or(sign, narrow));
     }
   }
 };
+
+// The bytes one compute vector of D occupies in memory as T.
+template <class T, class D>
+constexpr std::size_t storage_vector_bytes(D d) {
+  return hn::MaxLanes(d) * sizeof(T);
+}
+
+// Non-temporal stores need whole vectors: Highway's x86 Stream writes 16 bytes even for a narrower
+// partial vector (bf16 and f16 from 4 f32 lanes are 8 bytes on SSE4), so those always store cached.
+template <class T, class D>
+constexpr bool can_stream(D d) {
+  return storage_vector_bytes<T>(d) >= 16;
+}
+
+// Stores v at p as T: through the cache, or with a non-temporal store when `stream` (p is then
+// aligned to storage_vector_bytes), which skips the read for ownership of the line.
+template <class T, class D>
+HWY_INLINE void write(D d, hn::Vec<D> v, T* p, bool stream) {
+  const auto bits = Storage<T>::narrow(d, v);
+  using Lane = hn::TFromV<decltype(bits)>;
+  const hn::Rebind<Lane, D> ds;
+  auto* out = reinterpret_cast<Lane*>(p);
+  if constexpr (can_stream<T>(D())) {
+    if (stream) {
+      hn::Stream(bits, ds, out);
+      return;
+    }
+  }
+  hn::StoreU(bits, ds, out);
+}
 
 }  // namespace actbench::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();

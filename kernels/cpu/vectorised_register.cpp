@@ -24,7 +24,22 @@ namespace {
 struct Pass {
   RangeKernel kernel;
   Operands op;
+  Stores stores = Stores::cached;
 };
+
+// Streaming stores once a pass's output alone fills the last-level cache.
+template <class T>
+Stores stores_for(std::int64_t output_elements, const ExecContext& ctx) {
+  const std::int64_t bytes = output_elements * static_cast<std::int64_t>(sizeof(T));
+  return ctx.cache_bytes > 0 && bytes >= ctx.cache_bytes ? Stores::streaming : Stores::cached;
+}
+
+// The stores for the activation's own pass over op; CReLU's forward writes twice its input.
+template <class Act, class T>
+Stores activation_stores(Direction direction, const Operands& op, const ExecContext& ctx) {
+  const bool doubled = Act::kConcatNegated && direction == Direction::forward;
+  return stores_for<T>(op.shape.elements() * (doubled ? 2 : 1), ctx);
+}
 
 // Where the per-channel totals of a reducing pass go (none, the bias gradient, the zero counts). The
 // pass accumulates `width` Lane values per thread; the threads add them up as Total, store() takes
@@ -78,7 +93,7 @@ class SweepRunner {
         reducing_sweep(pass, *totals_);
       } else {
         parallel_chunks(pass.op.shape.elements(), workers_, [&](std::int64_t begin, std::int64_t end, int, int) {
-          pass.kernel(pass.op, begin, end, nullptr);
+          pass.kernel(pass.op, begin, end, nullptr, pass.stores);
         });
       }
     }
@@ -90,7 +105,7 @@ class SweepRunner {
     const auto sweep = [&](std::int64_t begin, std::int64_t end, int thread, int threads) {
       Lane* mine = lanes_.data() + thread * width;
       std::fill_n(mine, width, Lane{0});
-      pass.kernel(pass.op, begin, end, mine);
+      pass.kernel(pass.op, begin, end, mine, pass.stores);
       team_barrier();
       for (std::int64_t c = width * thread / threads; c < width * (thread + 1) / threads; ++c) {
         typename Totals::Total total = 0;
@@ -133,7 +148,8 @@ std::optional<BiasGradTotals<T>> bias_grad_totals(Direction direction, const Ope
 
 template <class Act, class T>
 Runner vectorised_runner(Direction direction, const Operands& op, const ExecContext& ctx) {
-  return SweepRunner<>({{kernels_for<Act, T>(direction).plain, op}}, workers_for<Act>(op, ctx));
+  return SweepRunner<>({{kernels_for<Act, T>(direction).plain, op, activation_stores<Act, T>(direction, op, ctx)}},
+                       workers_for<Act>(op, ctx));
 }
 
 template <class Act, class T>
@@ -150,8 +166,8 @@ Runner inplace_runner(Direction direction, const Operands& op, const ExecContext
 // derivative (backward), like cuBLASLt's BIAS and DRELU_BGRAD epilogues.
 template <class Act, class T>
 Runner fused_bias_runner(Direction direction, const Operands& op, const ExecContext& ctx) {
-  const RangeKernel kernel = kernels_for<Act, T>(direction).with_bias;
-  return SweepRunner<BiasGradTotals<T>>({{kernel, op}}, workers_for<Act>(op, ctx), bias_grad_totals<T>(direction, op));
+  const Pass pass{kernels_for<Act, T>(direction).with_bias, op, activation_stores<Act, T>(direction, op, ctx)};
+  return SweepRunner<BiasGradTotals<T>>({pass}, workers_for<Act>(op, ctx), bias_grad_totals<T>(direction, op));
 }
 
 // The same results in separate passes, as a framework without fusion runs them. Forward: z = x + b
@@ -162,10 +178,11 @@ Runner unfused_bias_runner(Direction direction, const Operands& op, const ExecCo
   const VectorKernelTable table = table_for<T>(direction);
   const ActivationKernels& act = table.activations[index_of<Act>(AllActivations{})];
   const int workers = workers_for<Act>(op, ctx);
+  const Stores stores = activation_stores<Act, T>(direction, op, ctx);
   if (direction == Direction::backward) {
     Operands sum = op;
     sum.x = op.out;
-    return SweepRunner<BiasGradTotals<T>>({{act.plain, op}, {table.bias_pass, sum}}, workers,
+    return SweepRunner<BiasGradTotals<T>>({{act.plain, op, stores}, {table.bias_pass, sum}}, workers,
                                           bias_grad_totals<T>(direction, op));
   }
   std::shared_ptr<T[]> scratch;
@@ -179,12 +196,14 @@ Runner unfused_bias_runner(Direction direction, const Operands& op, const ExecCo
   Operands activate = op;
   activate.x = z;
   activate.bias = nullptr;
-  return SweepRunner<>({{table.bias_pass, add}, {act.plain, activate}}, workers, std::nullopt, scratch);
+  return SweepRunner<>({{table.bias_pass, add, stores_for<T>(op.shape.elements(), ctx)}, {act.plain, activate, stores}},
+                       workers, std::nullopt, scratch);
 }
 
 template <class Act, class T>
 Runner mask_runner(Direction direction, const Operands& op, const ExecContext& ctx) {
-  return SweepRunner<>({{kernels_for<Act, T>(direction).mask, op}}, workers_for<Act>(op, ctx));
+  return SweepRunner<>({{kernels_for<Act, T>(direction).mask, op, activation_stores<Act, T>(direction, op, ctx)}},
+                       workers_for<Act>(op, ctx));
 }
 
 // The zero counts of the forward output's channels (2C for CReLU).
@@ -201,8 +220,9 @@ ZeroCountTotals<T> zero_count_totals(const Operands& op) {
 // Forward only (registration withdraws backward): the zeros are counted as y is stored, in one pass.
 template <class Act, class T>
 Runner fused_stats_runner(Direction, const Operands& op, const ExecContext& ctx) {
-  const RangeKernel kernel = kernels_for<Act, T>(Direction::forward).zero_counting;
-  return SweepRunner<ZeroCountTotals<T>>({{kernel, op}}, workers_for<Act>(op, ctx), zero_count_totals<Act, T>(op));
+  const Pass pass{kernels_for<Act, T>(Direction::forward).zero_counting, op,
+                  activation_stores<Act, T>(Direction::forward, op, ctx)};
+  return SweepRunner<ZeroCountTotals<T>>({pass}, workers_for<Act>(op, ctx), zero_count_totals<Act, T>(op));
 }
 
 // The plain forward, then a second pass that re-reads y to count its zeros, as a monitoring hook after
@@ -215,7 +235,8 @@ Runner unfused_stats_runner(Direction, const Operands& op, const ExecContext& ct
   count.x = op.out;
   count.shape = Shape{op.shape.rows, totals.width};
   return SweepRunner<ZeroCountTotals<T>>(
-      {{table.activations[index_of<Act>(AllActivations{})].plain, op}, {table.zero_count_pass, count}},
+      {{table.activations[index_of<Act>(AllActivations{})].plain, op, activation_stores<Act, T>(Direction::forward, op, ctx)},
+       {table.zero_count_pass, count}},
       workers_for<Act>(op, ctx), totals);
 }
 
