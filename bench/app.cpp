@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -120,16 +121,21 @@ int run(int argc, char** argv) {
   if (wants_gpu && machine.gpus.empty() && !gpu_skipped) std::cerr << "skipped cuda: " << machine.no_gpu_reason << '\n';
 
   Progress progress(to_run.size(), o.quiet);
-  PointSession session(to_run, machine, progress, methodology.seed);
+  std::optional<PeakSampler> roofline;
+  PointSession session(to_run, machine, progress, methodology.seed, [&roofline] {
+    if (roofline) roofline->sample_if_due();
+  });
   register_points(to_run, session, methodology.gpu);
   if (is_truthy(benchmark_flag(o.benchmark_args, "list_tests").value_or("false"))) {
     benchmark::RunSpecifiedBenchmarks();  // prints the names and runs nothing
     return kExitOk;
   }
-  const Peaks peaks = measure_peaks(to_run, machine, o.quiet);
+  roofline.emplace(to_run, machine, o.quiet);
   CaptureReporter reporter(o.benchmark_args);
   if (!to_run.empty()) benchmark::RunSpecifiedBenchmarks(&reporter);
   session.release();
+  roofline->sample();
+  const Peaks& peaks = roofline->peaks();
 
   const nlohmann::json results = results_document(
       reporter.json(), RunRecord{to_run, session.outcomes(), sweep.skipped, peaks, reporter.registered_names()},

@@ -10,7 +10,8 @@
 namespace actbench::cli {
 namespace {
 
-nlohmann::json by_count(const std::map<int, double>& values) {
+template <class Value>
+nlohmann::json by_count(const std::map<int, Value>& values) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [key, value] : values) out[std::to_string(key)] = value;
   return out;
@@ -24,7 +25,8 @@ nlohmann::json cpu_json(const CpuInfo& cpu, const Peaks& peaks) {
           {"cores", cpu.cores},
           {"threads", cpu.threads},
           {"caches", caches},
-          {"copy_bandwidth_gbps", by_count(peaks.cpu_gbps)}};
+          {"copy_bandwidth_gbps", by_count(peaks.cpu_gbps())},
+          {"copy_bandwidth_samples_gbps", by_count(peaks.cpu_samples)}};
 }
 
 nlohmann::json gpu_json(const GpuInfo& g, const Peaks& peaks) {
@@ -41,7 +43,10 @@ nlohmann::json gpu_json(const GpuInfo& g, const Peaks& peaks) {
                         {"driver_version", g.driver_version},
                         {"runtime_version", g.runtime_version}};
   // Only GPUs this run measured have a figure.
-  if (const auto it = peaks.gpu_gbps.find(g.index); it != peaks.gpu_gbps.end()) out["copy_bandwidth_gbps"] = it->second;
+  if (const auto it = peaks.gpu_samples.find(g.index); it != peaks.gpu_samples.end()) {
+    out["copy_bandwidth_gbps"] = peaks.gpu_gbps().at(g.index);
+    out["copy_bandwidth_samples_gbps"] = it->second;
+  }
   return out;
 }
 

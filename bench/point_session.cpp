@@ -3,6 +3,7 @@
 #include <iostream>
 #include <new>
 #include <stdexcept>
+#include <utility>
 
 #include "harness/buffers.hpp"
 #include "kernels/registry.hpp"
@@ -14,8 +15,13 @@ std::string describe(const Point& p) {
 }
 
 PointSession::PointSession(const std::vector<Point>& points, const Machine& machine, Progress& progress,
-                           std::uint64_t seed)
-    : points_(points), machine_(machine), progress_(progress), seed_(seed), outcomes_(points.size()) {}
+                           std::uint64_t seed, std::function<void()> between_points)
+    : points_(points),
+      machine_(machine),
+      progress_(progress),
+      seed_(seed),
+      between_points_(std::move(between_points)),
+      outcomes_(points.size()) {}
 
 PointSession::~PointSession() { release(); }
 
@@ -42,6 +48,7 @@ PointSession::Active* PointSession::acquire(std::size_t index) {
   const PointStatus status = outcomes_[index].status;
   if (status != PointStatus::pending && status != PointStatus::measured) return nullptr;
   release();
+  between_points_();
   if (status == PointStatus::pending) progress_.start(points_[index].name);
   build(index);
   return active_.get();

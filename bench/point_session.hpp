@@ -5,6 +5,7 @@
 // (With --benchmark_enable_random_interleaving points alternate, and each switch rebuilds.)
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,7 +45,10 @@ class PointSession {
     bool inplace = false;
   };
 
-  PointSession(const std::vector<Point>& points, const Machine& machine, Progress& progress, std::uint64_t seed);
+  // between_points runs before each point is built, outside any timed region, with no point's
+  // tensors allocated (the roofline samples the copy bandwidth there).
+  PointSession(const std::vector<Point>& points, const Machine& machine, Progress& progress, std::uint64_t seed,
+               std::function<void()> between_points);
   PointSession(const PointSession&) = delete;
   PointSession& operator=(const PointSession&) = delete;
   ~PointSession();
@@ -69,6 +73,7 @@ class PointSession {
   const Machine& machine_;
   Progress& progress_;
   std::uint64_t seed_;
+  std::function<void()> between_points_;
   std::vector<PointOutcome> outcomes_;
   std::optional<std::size_t> current_;
   std::unique_ptr<Active> active_;

@@ -90,6 +90,10 @@ TEST_F(ResultsJson, ContextKeepsGoogleBenchmarksFieldsAndAddsTheEnvironment) {
   EXPECT_GE(cpu.at("threads").get<int>(), 1);
   EXPECT_FALSE(cpu.at("caches").empty());
   EXPECT_GT(cpu.at("copy_bandwidth_gbps").at("1").get<double>(), 0);  // the run's --threads=1
+  // Sampled at the start and at the end at least; the peak is the fastest sample.
+  const auto samples = cpu.at("copy_bandwidth_samples_gbps").at("1").get<std::vector<double>>();
+  ASSERT_GE(samples.size(), 2u);
+  EXPECT_EQ(cpu.at("copy_bandwidth_gbps").at("1").get<double>(), *std::max_element(samples.begin(), samples.end()));
   EXPECT_TRUE(env.at("gpus").is_array());
   EXPECT_FALSE(env.at("libraries").at("google_benchmark").get<std::string>().empty());
   EXPECT_FALSE(env.at("libraries").at("onednn").get<std::string>().empty());
@@ -210,7 +214,7 @@ TEST(ResultsDocument, FailedSkippedAndBrokenPointsAreReportedNotTimed) {
   outcomes[2].status = cli::PointStatus::error;
   outcomes[2].reason = "launch failed";
   const std::vector<cli::SkippedCase> skipped{{c, "cuda", "no CUDA device present"}};
-  const cli::Peaks peaks{{{1, 10.0}}, {}};
+  const cli::Peaks peaks{{{1, {10.0}}}, {}};
   const std::map<std::string, std::string> names;
   const auto doc = cli::results_document("", cli::RunRecord{points, outcomes, skipped, peaks, names},
                                          nlohmann::json{{"schema_version", 1}});
@@ -226,6 +230,15 @@ TEST(ResultsDocument, FailedSkippedAndBrokenPointsAreReportedNotTimed) {
   EXPECT_EQ(doc.at("skipped")[0].at("device"), "cuda");
   EXPECT_EQ(doc.at("skipped")[1].at("reason"), "needs 9 MiB, 1 MiB free on cpu");
   EXPECT_EQ(doc.at("context").at("actbench").at("schema_version"), 1);
+}
+
+TEST(ResultsDocument, APointIsComparedWithTheFastestCopySample) {
+  const auto& cases = registry().cases();
+  const Case* c = &*std::find_if(cases.begin(), cases.end(), [](const Case& k) { return k.device == Device::cpu; });
+  const cli::Point point{c, 0, Shape{1, 64}, InputKind::mixed, true, 2, "p"};
+  const cli::Peaks peaks{{{2, {10.0, 30.0, 20.0}}}, {}};
+  EXPECT_EQ(peaks.cpu_gbps().at(2), 30.0);
+  EXPECT_EQ(cli::peak_for(peaks, point), 30.0);
 }
 
 TEST(AtomicWrite, ReplacesTheFileAndLeavesNoTemporary) {
