@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import json
 import os
 import re
@@ -25,6 +26,8 @@ SUPPORTED_SCHEMA_VERSIONS = frozenset({1})
 
 # The project's full schema, written by the C++ side; checked in addition to the reader's checks.
 PROJECT_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "results" / "schema.json"
+
+GZIP_MAGIC = b"\x1f\x8b"
 
 SECONDS_PER_UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
@@ -241,6 +244,12 @@ def _read_json(path: Path) -> Any:
         raise ResultsError(f"{path}: is a directory, not a results file") from None
     except OSError as error:
         raise ResultsError(f"{path}: cannot read ({error.strerror})") from None
+    # A full default sweep is tens of MB of JSON: committed results may be gzip-compressed.
+    if raw.startswith(GZIP_MAGIC):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as error:
+            raise ResultsError(f"{path}: corrupt gzip ({error})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

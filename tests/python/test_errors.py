@@ -2,6 +2,7 @@
 item 5), for each script."""
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,8 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "malformed JSON": (lambda d: _write(d / "broken.json", '{"context": {"actbench": '),
                        "malformed JSON at line 1"),
     "not UTF-8": (lambda d: _write_bytes(d / "binary.json", b"\xff\xfe\x00garbage"), "UTF-8"),
+    "truncated gzip": (lambda d: _write_bytes(d / "cut.json.gz", gzip.compress(b'{"context": {}}')[:12]),
+                       "corrupt gzip"),
     "JSON but not an object": (lambda d: _write(d / "list.json", "[1, 2, 3]"),
                                "not actbench results"),
     "plain Google Benchmark output": (
