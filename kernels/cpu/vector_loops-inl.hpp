@@ -45,12 +45,15 @@ HWY_INLINE void store(hn::Vec<TagOf<T>> v, T* p, bool stream) {
   write(TagOf<T>(), v, p, stream);
 }
 
-// Whether a run may stream its stores to p: asked to, and every whole vector of it aligned.
+// Whether stores to p may stream: asked to, and p aligned to the vector (null: nothing to align).
+HWY_INLINE bool may_stream(const void* p, std::size_t vector_bytes, Stores stores) {
+  return stores == Stores::streaming && (!p || reinterpret_cast<std::uintptr_t>(p) % vector_bytes == 0);
+}
+
+// The same for a run's output stream of T, which needs whole storage vectors (can_stream).
 template <class T>
 HWY_INLINE bool streams_to(const T* p, Stores stores) {
-  constexpr std::size_t kBytes = storage_vector_bytes<T>(TagOf<T>());
-  return stores == Stores::streaming && can_stream<T>(TagOf<T>()) &&
-         (!p || reinterpret_cast<std::uintptr_t>(p) % kBytes == 0);
+  return can_stream<T>(TagOf<T>()) && may_stream(p, storage_vector_bytes<T>(TagOf<T>()), stores);
 }
 
 // The streams of one run of consecutive elements inside a row; all advance together. Null where the
@@ -348,8 +351,7 @@ void mask_backward_kernel(const Operands& op, std::int64_t begin, std::int64_t e
   const U* dy = static_cast<const U*>(op.dy);
   U* out = static_cast<U*>(op.out);
   const auto* mask = static_cast<const std::uint8_t*>(op.mask);
-  const bool stream = stores == Stores::streaming &&
-                     reinterpret_cast<std::uintptr_t>(out + begin) % (lanes * sizeof(U)) == 0;
+  const bool stream = may_stream(out + begin, lanes * sizeof(U), stores);
   for (std::int64_t word = begin; word < end; word += kMaskWord) {
     const auto count = static_cast<std::size_t>(std::min(kMaskWord, end - word));
     std::uint64_t bits = 0;
