@@ -17,7 +17,21 @@ nlohmann::json by_count(const std::map<int, Value>& values) {
   return out;
 }
 
+// {"f32": GFLOP/s, ...} of the roofs measured under `key` (a thread count, or a GPU index).
+nlohmann::json matmul_roofs(const std::map<std::pair<int, DType>, double>& roofs, int key) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [where, gflops] : roofs) {
+    if (where.first == key) out[std::string(name_of(where.second))] = gflops;
+  }
+  return out;
+}
+
 nlohmann::json cpu_json(const CpuInfo& cpu, const Peaks& peaks) {
+  nlohmann::json matmul = nlohmann::json::object();
+  for (const auto& roof : peaks.cpu_matmul_gflops) {
+    const int threads = roof.first.first;
+    matmul[std::to_string(threads)] = matmul_roofs(peaks.cpu_matmul_gflops, threads);
+  }
   nlohmann::json caches = nlohmann::json::array();
   for (const CacheLevel& c : cpu.caches) caches.push_back({{"level", c.level}, {"type", c.type}, {"size_bytes", c.size_bytes}});
   return {{"model", cpu.model},
@@ -26,7 +40,8 @@ nlohmann::json cpu_json(const CpuInfo& cpu, const Peaks& peaks) {
           {"threads", cpu.threads},
           {"caches", caches},
           {"copy_bandwidth_gbps", by_count(peaks.cpu_gbps())},
-          {"copy_bandwidth_samples_gbps", by_count(peaks.cpu_samples)}};
+          {"copy_bandwidth_samples_gbps", by_count(peaks.cpu_samples)},
+          {"matmul_gflops", matmul}};
 }
 
 nlohmann::json gpu_json(const GpuInfo& g, const Peaks& peaks) {
@@ -46,6 +61,9 @@ nlohmann::json gpu_json(const GpuInfo& g, const Peaks& peaks) {
   if (const auto it = peaks.gpu_samples.find(g.index); it != peaks.gpu_samples.end()) {
     out["copy_bandwidth_gbps"] = peaks.gpu_gbps().at(g.index);
     out["copy_bandwidth_samples_gbps"] = it->second;
+  }
+  if (nlohmann::json matmul = matmul_roofs(peaks.gpu_matmul_gflops, g.index); !matmul.empty()) {
+    out["matmul_gflops"] = std::move(matmul);
   }
   return out;
 }
@@ -86,7 +104,10 @@ std::string shell_quoted(const std::string& arg) {
 
 std::string command_line_of(int argc, char** argv) {
   std::string line;
-  for (int i = 0; i < argc; ++i) line += (i ? " " : "") + shell_quoted(argv[i]);
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) line += ' ';
+    line += shell_quoted(argv[i]);
+  }
   return line;
 }
 

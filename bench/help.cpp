@@ -29,7 +29,8 @@ void print_help(std::ostream& out) {
   out << R"(actbench: benchmark of neural-network activation functions, forward and backward, on CPU and GPU.
 
 Every case runs once and is checked against a float64 reference before it is timed; every time is
-turned into GB/s and compared with this machine's copy bandwidth measured in the same run. Results
+turned into GB/s and compared with this machine's copy bandwidth measured in the same run, and a
+GEMM case's (a whole layer, y = f(x W + b)) also into GFLOP/s. Results
 go to a JSON file (Google Benchmark's format plus actbench's fields; see results/schema.json).
 
 Usage: actbench [FLAGS] [--benchmark_* FLAGS]
@@ -42,6 +43,9 @@ Selection (comma-separated lists; default: everything registered):
   --devices=LIST       cpu, cuda (every visible GPU), cuda:N
   --sizes=LIST         element counts; K, M, G are powers of two (4K = 4096). Default: every power
                        of 4 from L1-resident up to >= 4x the last-level cache (CPU) or >= 8x L2 (GPU)
+  --gemm-shapes=LIST   the GEMM cases' layers as MxNxK (x: M x K, W: K x N, y: M x N). Default:
+                       4096x4096x4096 and 8192x3072x768 (BERT-base's MLP over 8192 tokens);
+                       --quick: 256x3072x768. --sizes does not apply to them
   --inputs=LIST        input distributions: )" << inputs << R"( (default: mixed)
   --threads=N          CPU worker threads (default: every CPU this process may use)
   --l2=MODE            GPU cache state: cold (L2 flushed before each sample, default), hot, both
@@ -60,9 +64,10 @@ Run:
   --help, -h           this text
 
 Google Benchmark flags work as usual, e.g. --benchmark_filter=REGEX (benchmark names are
-activation/direction/impl/device/dtype/elements/input[/l2]), --benchmark_repetitions=N (default 5),
---benchmark_min_time=SECONDS (default 0.1 per repetition), --benchmark_out=FILE,
---benchmark_format=console|json|csv, --benchmark_display_aggregates_only=true.
+activation/direction/impl/device/dtype/size/input[/l2], size being the element count or a GEMM's
+MxNxK), --benchmark_repetitions=N (default 5), --benchmark_min_time=SECONDS (default 0.1 per
+repetition), --benchmark_out=FILE, --benchmark_format=console|json|csv,
+--benchmark_display_aggregates_only=true.
 
 Examples:
   actbench                                    the full default sweep (long: every case and size)
@@ -70,6 +75,7 @@ Examples:
   actbench --activations=relu,gelu --dtypes=f32,bf16 --sizes=64K,16M
   actbench --impls=vectorised,onednn --directions=forward --threads=8 --out=results/cpu.json
   actbench --devices=cuda:0 --l2=both --inputs=mixed,dead90
+  actbench --impls=fused_gemm,unfused_gemm --gemm-shapes=8192x3072x768
   actbench --list=json
   actbench --dump-curves=curves.json
 

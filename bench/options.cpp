@@ -150,6 +150,17 @@ const std::map<std::string, ValueHandler>& value_flags() {
            if (std::find(o.sizes.begin(), o.sizes.end(), n) == o.sizes.end()) o.sizes.push_back(n);
          }
        }},
+      {"gemm-shapes",
+       [](Options& o, const std::string& v) {
+         o.gemm_shapes.clear();
+         for (const std::string& item : split_list("gemm-shapes", v)) {
+           const Shape shape = parse_gemm_shape(item);
+           const bool repeated = std::any_of(o.gemm_shapes.begin(), o.gemm_shapes.end(), [&](const Shape& s) {
+             return s.rows == shape.rows && s.channels == shape.channels && s.depth == shape.depth;
+           });
+           if (!repeated) o.gemm_shapes.push_back(shape);
+         }
+       }},
       {"inputs",
        [](Options& o, const std::string& v) {
          o.inputs = parse_list<InputKind>("inputs", v, "input distribution", names_of_inputs(), parse_input_kind);
@@ -199,6 +210,22 @@ std::int64_t parse_size(const std::string& text) {
   if (value == 0) throw reject("is zero");
   if (value > (kMaxElements >> shift)) throw reject("is too large");
   return value << shift;
+}
+
+Shape parse_gemm_shape(const std::string& text) {
+  std::int64_t dims[3] = {};
+  const char* at = text.data();
+  const char* last = text.data() + text.size();
+  for (int d = 0; d < 3; ++d) {
+    const auto [end, ec] = std::from_chars(at, last, dims[d]);
+    const bool separated = d == 2 ? end == last : end != last && *end == 'x';
+    if (ec != std::errc() || end == at || !separated || dims[d] < 1 || dims[d] > kMaxGemmDimension) {
+      throw UsageError("GEMM shape '" + text + "' in --gemm-shapes is malformed (accepted: MxNxK, three integers from 1 to " +
+                       std::to_string(kMaxGemmDimension) + ", e.g. 8192x3072x768)");
+    }
+    if (d < 2) at = end + 1;
+  }
+  return Shape{dims[0], dims[1], dims[2]};
 }
 
 Options parse_options(const std::vector<std::string>& args) {

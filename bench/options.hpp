@@ -35,6 +35,7 @@ struct Options {
   std::vector<Direction> directions;
   std::vector<DeviceSelector> devices;
   std::vector<std::int64_t> sizes;
+  std::vector<Shape> gemm_shapes;  // the GEMM cases' layers, M x N x K (sizes apply to the others)
   std::vector<InputKind> inputs;
   std::optional<int> threads;  // CPU worker threads; default: every CPU the process may use
   L2Mode l2 = L2Mode::cold;
@@ -49,6 +50,11 @@ struct Options {
 
 // Element counts: digits with an optional K, M or G suffix (powers of two: 4K = 4096).
 std::int64_t parse_size(const std::string& text);
+
+// A GEMM layer "MxNxK": rows M, channels N, depth K, each from 1 to kMaxGemmDimension.
+Shape parse_gemm_shape(const std::string& text);
+// Keeps every count of a layer (2 M N K FLOP, the operands' bytes) within a signed 64-bit integer.
+inline constexpr std::int64_t kMaxGemmDimension = std::int64_t{1} << 20;
 
 // args excludes the program name. Throws UsageError.
 Options parse_options(const std::vector<std::string>& args);

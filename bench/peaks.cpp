@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
+#include <string>
 
 #include "harness/buffers.hpp"
 #include "harness/cpu_copy_bandwidth.hpp"
 #include "harness/gpu_timing.hpp"
+#include "harness/matmul_roof.hpp"
 
 namespace actbench::cli {
 namespace {
@@ -22,6 +25,9 @@ std::map<int, double> fastest(const std::map<int, std::vector<double>>& samples)
   return out;
 }
 
+// Where a point's roofs are kept: by thread count on the CPU, by index on a GPU.
+int roof_key(const Point& p) { return p.c->device == Device::cpu ? p.threads : p.device_index; }
+
 }  // namespace
 
 std::map<int, double> Peaks::cpu_gbps() const { return fastest(cpu_samples); }
@@ -30,13 +36,33 @@ std::map<int, double> Peaks::gpu_gbps() const { return fastest(gpu_samples); }
 PeakSampler::PeakSampler(const std::vector<Point>& points, const Machine& machine, bool quiet)
     : machine_(machine), quiet_(quiet) {
   for (const Point& p : points) {
-    if (p.c->device == Device::cpu) {
-      peaks_.cpu_samples.emplace(p.threads, std::vector<double>{});
-    } else {
-      peaks_.gpu_samples.emplace(p.device_index, std::vector<double>{});
-    }
+    (p.c->device == Device::cpu ? peaks_.cpu_samples : peaks_.gpu_samples).emplace(roof_key(p), std::vector<double>{});
   }
   sample();
+  for (const Point& p : points) {
+    if (p.c->signature.gemm) measure_matmul_roof(p);
+  }
+}
+
+void PeakSampler::measure_matmul_roof(const Point& p) {
+  const std::pair<int, DType> key{roof_key(p), p.c->dtype};
+  if (!tried_.insert({p.c->device, key.first, key.second, size_label(p.shape)}).second) return;
+  const std::string what = std::string(name_of(p.c->dtype)) + " matmul " + size_label(p.shape) + " on " + p.device() +
+                           ", " + std::to_string(p.threads) + (p.threads == 1 ? " thread" : " threads");
+  ExecContext ctx;
+  ctx.threads = p.threads;
+  ctx.device_index = p.device_index;
+  std::optional<GpuStream> stream;
+  if (p.c->device == Device::cuda) ctx.stream = stream.emplace(p.device_index).get();
+  try {
+    const double gflops = measure_matmul_gflops(p.c->device, p.c->dtype, p.shape, ctx);
+    double& roof = (p.c->device == Device::cpu ? peaks_.cpu_matmul_gflops : peaks_.gpu_matmul_gflops)[key];
+    roof = std::max(roof, gflops);
+    if (!quiet_) std::fprintf(stderr, "%s: %.1f GFLOP/s\n", what.c_str(), gflops);
+  } catch (const std::runtime_error& e) {
+    // The layers themselves report why they cannot run; their roof is left out.
+    if (!quiet_) std::fprintf(stderr, "%s not measured: %s\n", what.c_str(), e.what());
+  }
 }
 
 void PeakSampler::sample() {
@@ -61,6 +87,13 @@ void PeakSampler::sample_if_due() {
 
 double peak_for(const Peaks& peaks, const Point& p) {
   return p.c->device == Device::cpu ? peaks.cpu_gbps().at(p.threads) : peaks.gpu_gbps().at(p.device_index);
+}
+
+std::optional<double> matmul_peak_for(const Peaks& peaks, const Point& p) {
+  if (!p.c->signature.gemm) return std::nullopt;
+  const auto& roofs = p.c->device == Device::cpu ? peaks.cpu_matmul_gflops : peaks.gpu_matmul_gflops;
+  const auto it = roofs.find({roof_key(p), p.c->dtype});
+  return it == roofs.end() ? std::nullopt : std::optional<double>(it->second);
 }
 
 }  // namespace actbench::cli

@@ -4,8 +4,15 @@
 // bandwidth drifts by a third within minutes (2-core EPYC VM: 26 to 46 GB/s within one hour), so the
 // copy is measured again between points as the run goes on, and the peak is the fastest sample: what
 // the machine was seen to do during the run. Every sample is kept for the results.
+// The GEMM layers' roof is the plain matmul's best throughput on the sweep's layers (harness/matmul_roof.hpp),
+// measured at the start for each device, thread count and dtype they use.
 #include <chrono>
 #include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "bench/machine.hpp"
@@ -16,6 +23,10 @@ namespace actbench::cli {
 struct Peaks {
   std::map<int, std::vector<double>> cpu_samples;  // GB/s, by worker thread count, in time order
   std::map<int, std::vector<double>> gpu_samples;  // GB/s, by GPU index, in time order
+  // GFLOP/s by (thread count, dtype) and by (GPU index, dtype), the fastest of the layers; absent where
+  // the device's library cannot run the product in that dtype (its layers are skipped for that reason).
+  std::map<std::pair<int, DType>, double> cpu_matmul_gflops;
+  std::map<std::pair<int, DType>, double> gpu_matmul_gflops;
 
   // The fastest sample of each.
   std::map<int, double> cpu_gbps() const;
@@ -27,8 +38,8 @@ class PeakSampler {
   // Time between samples once the first is taken.
   static constexpr std::chrono::seconds kInterval{120};
 
-  // Takes the first sample. Throws std::runtime_error when a copy cannot be measured (no memory, a
-  // broken GPU).
+  // Takes the first sample and measures the matmul roofs. Throws std::runtime_error when a copy
+  // cannot be measured (no memory, a broken GPU).
   PeakSampler(const std::vector<Point>& points, const Machine& machine, bool quiet);
 
   // Measures every copy again (between points, never inside a timed region).
@@ -39,13 +50,18 @@ class PeakSampler {
   const Peaks& peaks() const { return peaks_; }
 
  private:
+  void measure_matmul_roof(const Point& p);
+
   const Machine& machine_;
   bool quiet_;
   Peaks peaks_;
   std::chrono::steady_clock::time_point last_;
+  std::set<std::tuple<Device, int, DType, std::string>> tried_;  // layers whose product was timed or refused
 };
 
 // The peak a point is compared with.
 double peak_for(const Peaks& peaks, const Point& p);
+// A GEMM layer point's matmul roof, when it was measured; none for elementwise points.
+std::optional<double> matmul_peak_for(const Peaks& peaks, const Point& p);
 
 }  // namespace actbench::cli

@@ -11,6 +11,7 @@
 namespace actbench::cli {
 
 std::string describe(const Point& p) {
+  if (p.shape.depth > 0) return p.name;  // the name gives the layer's M x N x K
   return p.name + " (" + std::to_string(p.shape.rows) + "x" + std::to_string(p.shape.channels) + ")";
 }
 

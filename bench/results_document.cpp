@@ -1,6 +1,7 @@
 #include "bench/results_document.hpp"
 
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "harness/metrics.hpp"
@@ -32,7 +33,8 @@ nlohmann::json point_fields(const Point& p) {
   nlohmann::json f = case_fields(*p.c, p.device());
   f["input"] = name_of(p.input);
   if (p.c->device == Device::cuda) f["l2"] = p.cold_l2 ? "cold" : "hot";
-  f["shape"] = {p.shape.rows, p.shape.channels};
+  f["shape"] = p.shape.depth > 0 ? nlohmann::json{p.shape.rows, p.shape.channels, p.shape.depth}
+                                 : nlohmann::json{p.shape.rows, p.shape.channels};
   f["elements"] = p.shape.elements();
   return f;
 }
@@ -44,11 +46,16 @@ bool is_time(const nlohmann::json& entry) {
   return entry.value("aggregate_unit", "time") == "time" && entry.value("aggregate_name", "") != "stddev";
 }
 
-void add_point_fields(nlohmann::json& entry, const Point& p, const PointOutcome& out, double peak_gbps) {
+void add_point_fields(nlohmann::json& entry, const Point& p, const PointOutcome& out, const Peaks& peaks) {
   const std::int64_t bytes = minimum_bytes(*p.c, p.shape);
+  const std::int64_t flop = matmul_flops(*p.c, p.shape);
+  const double peak_gbps = peak_for(peaks, p);
+  const std::optional<double> peak_gflops = matmul_peak_for(peaks, p);
   entry.update(point_fields(p));
   entry["bytes"] = bytes;
   entry["peak_gbps"] = peak_gbps;
+  if (flop > 0) entry["flop"] = flop;
+  if (peak_gflops) entry["peak_gflops"] = *peak_gflops;
   // Google Benchmark runs each point on one thread of its own; the case's worker threads replace
   // its count (1) so that the entry states the parallelism its time and peak belong to.
   entry["threads"] = p.threads;
@@ -60,6 +67,11 @@ void add_point_fields(nlohmann::json& entry, const Point& p, const PointOutcome&
     const double gbps = gigabytes_per_second(bytes, seconds);
     entry["gbps"] = number_or_null(gbps);
     entry["fraction_of_peak"] = number_or_null(gbps / peak_gbps);
+    if (flop > 0) {
+      const double gflops = static_cast<double>(flop) / seconds / 1e9;
+      entry["gflops"] = number_or_null(gflops);
+      if (peak_gflops) entry["fraction_of_matmul_peak"] = number_or_null(gflops / *peak_gflops);
+    }
   }
 }
 
@@ -98,7 +110,7 @@ nlohmann::json results_document(const std::string& google_benchmark_json, const 
     const std::size_t i = index_of.at(name->second);
     // A point that broke during timing is reported under "failures", not with its partial times.
     if (record.outcomes[i].status != PointStatus::measured) continue;
-    add_point_fields(entry, record.points[i], record.outcomes[i], peak_for(record.peaks, record.points[i]));
+    add_point_fields(entry, record.points[i], record.outcomes[i], record.peaks);
     timed.push_back(std::move(entry));
   }
   doc["benchmarks"] = std::move(timed);

@@ -34,6 +34,24 @@ bool is_headline(const nlohmann::json& e) {
   return e.value("repetitions", 1) <= 1;
 }
 
+// The element count, or a GEMM layer's MxNxK.
+std::string size_of_entry(const nlohmann::json& e) {
+  const nlohmann::json& shape = e.at("shape");
+  if (shape.size() == 3) {
+    return std::to_string(shape[0].get<std::int64_t>()) + "x" + std::to_string(shape[1].get<std::int64_t>()) + "x" +
+           std::to_string(shape[2].get<std::int64_t>());
+  }
+  return format_elements(e.value("elements", std::int64_t{0}));
+}
+
+// "12.3", or "-" for a missing or non-finite figure.
+std::string figure(const nlohmann::json& e, const char* field, double scale, const char* format) {
+  if (!e.contains(field) || !e[field].is_number()) return "-";
+  char text[32];
+  std::snprintf(text, sizeof(text), format, scale * e[field].get<double>());
+  return text;
+}
+
 std::string case_key(const nlohmann::json& e) {
   return e.value("activation", "") + e.value("direction", "") + e.value("implementation", "") + e.value("device", "") +
          e.value("dtype", "");
@@ -52,9 +70,9 @@ std::string format_elements(std::int64_t n) {
 
 void print_summary(std::ostream& out, const nlohmann::json& results) {
   char line[256];
-  const char* format = "%-11s %-9s %-13s %-7s %-5s %-8s %-5s %7s %11s %9s %7s\n";
+  const char* format = "%-11s %-9s %-13s %-7s %-5s %-8s %-5s %14s %11s %9s %7s %9s\n";
   std::snprintf(line, sizeof(line), format, "activation", "direction", "impl", "device", "dtype", "input", "l2", "size",
-                "time", "GB/s", "%peak");
+                "time", "GB/s", "%peak", "GFLOP/s");
   std::string table = line;
   std::string previous;
   std::size_t rows = 0;
@@ -62,19 +80,11 @@ void print_summary(std::ostream& out, const nlohmann::json& results) {
     if (!is_headline(e) || !e.contains("gbps") || e["gbps"].is_null()) continue;
     if (!previous.empty() && case_key(e) != previous) table += '\n';
     previous = case_key(e);
-    char gbps[32], peak[32];
-    std::snprintf(gbps, sizeof(gbps), "%.2f", e["gbps"].get<double>());
-    const nlohmann::json& fraction = e["fraction_of_peak"];
-    if (fraction.is_number()) {
-      std::snprintf(peak, sizeof(peak), "%.1f%%", 100.0 * fraction.get<double>());
-    } else {
-      std::snprintf(peak, sizeof(peak), "-");
-    }
     std::snprintf(line, sizeof(line), format, e.value("activation", "").c_str(), e.value("direction", "").c_str(),
                   e.value("implementation", "").c_str(), e.value("device", "").c_str(), e.value("dtype", "").c_str(),
-                  e.value("input", "").c_str(), e.value("l2", "-").c_str(),
-                  format_elements(e.value("elements", std::int64_t{0})).c_str(), format_time(nanoseconds(e)).c_str(), gbps,
-                  peak);
+                  e.value("input", "").c_str(), e.value("l2", "-").c_str(), size_of_entry(e).c_str(),
+                  format_time(nanoseconds(e)).c_str(), figure(e, "gbps", 1, "%.2f").c_str(),
+                  figure(e, "fraction_of_peak", 100, "%.1f%%").c_str(), figure(e, "gflops", 1, "%.1f").c_str());
     table += line;
     ++rows;
   }

@@ -80,16 +80,21 @@ std::vector<int> selected_gpus(const Options& o, const Machine& m) {
   return indices;
 }
 
-std::string point_name(const Case& c, const std::string& device, std::int64_t n, InputKind input,
-                       const char* l2) {
+std::string point_name(const Case& c, const std::string& device, Shape shape, InputKind input, const char* l2) {
   std::string name = c.activation + "/" + std::string(name_of(c.direction)) + "/" + c.implementation + "/" + device +
-                     "/" + std::string(name_of(c.dtype)) + "/" + std::to_string(n) + "/" + std::string(name_of(input));
+                     "/" + std::string(name_of(c.dtype)) + "/" + size_label(shape) + "/" + std::string(name_of(input));
   if (l2) name += std::string("/") + l2;
   return name;
 }
 
 std::vector<InputKind> inputs_or_default(const Options& o) {
   return o.inputs.empty() ? std::vector<InputKind>{InputKind::mixed} : o.inputs;
+}
+
+std::vector<Shape> shapes_of(const std::vector<std::int64_t>& sizes) {
+  std::vector<Shape> shapes;
+  for (std::int64_t n : sizes) shapes.push_back(shape_for(n));
+  return shapes;
 }
 
 }  // namespace
@@ -139,6 +144,12 @@ std::vector<std::int64_t> quick_cpu_sizes(const CpuInfo& cpu) {
   return {resident, shared};
 }
 
+std::vector<Shape> default_gemm_shapes() {
+  return {Shape{4096, 4096, 4096}, Shape{8192, 3072, 768}};
+}
+
+std::vector<Shape> quick_gemm_shapes() { return {Shape{256, 3072, 768}}; }
+
 std::vector<std::int64_t> quick_gpu_sizes(const GpuInfo& gpu) {
   const std::int64_t per_element = kFewestArrays * static_cast<std::int64_t>(size_of(DType::f32));
   return {kGpuSmallest * 16,
@@ -184,12 +195,16 @@ Sweep plan_sweep(const Options& o, const Machine& m) {
   const std::vector<InputKind> inputs = inputs_or_default(o);
   const int cpu_threads = o.threads.value_or(std::max(1, m.cpu.threads));
   const std::vector<int> gpus = selected_gpus(o, m);
-  std::map<int, std::vector<std::int64_t>> gpu_sizes;
+  std::map<int, std::vector<Shape>> gpu_shapes;
   for (int g : gpus) {
-    gpu_sizes[g] = !o.sizes.empty() ? o.sizes : o.quick ? quick_gpu_sizes(m.gpus[g]) : default_gpu_sizes(m.gpus[g], o.dtypes);
+    gpu_shapes[g] = shapes_of(!o.sizes.empty() ? o.sizes
+                              : o.quick      ? quick_gpu_sizes(m.gpus[g])
+                                             : default_gpu_sizes(m.gpus[g], o.dtypes));
   }
-  const std::vector<std::int64_t> cpu_sizes =
-      !o.sizes.empty() ? o.sizes : o.quick ? quick_cpu_sizes(m.cpu) : default_cpu_sizes(m.cpu, o.dtypes);
+  const std::vector<Shape> cpu_shapes =
+      shapes_of(!o.sizes.empty() ? o.sizes : o.quick ? quick_cpu_sizes(m.cpu) : default_cpu_sizes(m.cpu, o.dtypes));
+  const std::vector<Shape> gemm_shapes =
+      !o.gemm_shapes.empty() ? o.gemm_shapes : o.quick ? quick_gemm_shapes() : default_gemm_shapes();
   std::vector<const char*> l2_modes;
   if (o.l2 != L2Mode::hot) l2_modes.push_back("cold");
   if (o.l2 != L2Mode::cold) l2_modes.push_back("hot");
@@ -201,10 +216,10 @@ Sweep plan_sweep(const Options& o, const Machine& m) {
       continue;
     }
     if (!on_gpu) {
-      for (std::int64_t n : cpu_sizes) {
+      for (const Shape& shape : c->signature.gemm ? gemm_shapes : cpu_shapes) {
         for (InputKind input : inputs) {
-          sweep.points.push_back(Point{c, 0, shape_for(n), input, true, c->single_threaded ? 1 : cpu_threads,
-                                       point_name(*c, "cpu", n, input, nullptr)});
+          sweep.points.push_back(Point{c, 0, shape, input, true, c->single_threaded ? 1 : cpu_threads,
+                                       point_name(*c, "cpu", shape, input, nullptr)});
         }
       }
       continue;
@@ -215,11 +230,11 @@ Sweep plan_sweep(const Options& o, const Machine& m) {
     }
     for (int g : gpus) {
       const std::string device = "cuda:" + std::to_string(g);
-      for (std::int64_t n : gpu_sizes[g]) {
+      for (const Shape& shape : c->signature.gemm ? gemm_shapes : gpu_shapes[g]) {
         for (InputKind input : inputs) {
           for (const char* l2 : l2_modes) {
-            sweep.points.push_back(Point{c, g, shape_for(n), input, std::string(l2) == "cold", 1,
-                                         point_name(*c, device, n, input, l2)});
+            sweep.points.push_back(Point{c, g, shape, input, std::string(l2) == "cold", 1,
+                                         point_name(*c, device, shape, input, l2)});
           }
         }
       }

@@ -51,6 +51,12 @@ std::vector<std::int64_t> default_gpu_sizes(const GpuInfo& gpu, const std::vecto
 std::vector<std::int64_t> quick_cpu_sizes(const CpuInfo& cpu);
 std::vector<std::int64_t> quick_gpu_sizes(const GpuInfo& gpu);
 
+// The GEMM cases' layers (rows x channels x depth = M x N x K). Default: the square 4096^3 of GEMM
+// benchmarks, and BERT-base's MLP up-projection over a batch of 8192 tokens (8192 x 3072 x 768).
+// --quick: that projection over 256 tokens.
+std::vector<Shape> default_gemm_shapes();
+std::vector<Shape> quick_gemm_shapes();
+
 // Throws UsageError for what the machine cannot honour: a GPU index that does not exist, or a size
 // that cannot fit in memory even in the smallest selected dtype.
 void check_against_machine(const Options& o, const Machine& m);

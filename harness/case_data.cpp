@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "harness/gemm_reference.hpp"
 #include "harness/reference.hpp"
 
 namespace actbench {
@@ -100,18 +101,23 @@ CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t s
   const Signature& s = c.signature;
   const std::int64_t n = shape.elements();
   if (n <= 0) throw std::invalid_argument("a case needs at least one element");
+  if (s.gemm && shape.depth <= 0) throw std::invalid_argument("a GEMM case needs a depth of at least 1");
   const bool forward = c.direction == Direction::forward;
   const std::size_t elem = size_of(c.dtype);
   const std::size_t mask_bytes = static_cast<std::size_t>((n + 7) / 8);
   const std::size_t out_count = static_cast<std::size_t>(forward ? n * s.out_factor : n);
   const std::size_t dy_count = static_cast<std::size_t>(n * s.out_factor);
+  // A GEMM case's x is rows x depth, and it reads depth x channels weights.
+  const std::int64_t x_count = s.gemm ? shape.rows * shape.depth : n;
+  const std::int64_t weight_count = s.gemm ? shape.depth * shape.channels : 0;
   const int dev = device_index;
 
   const std::size_t count_bytes = forward && s.zero_stats
                                       ? static_cast<std::size_t>(zero_count_slots(s, shape)) * sizeof(ZeroCount)
                                       : 0;
-  const std::size_t needed = static_cast<std::size_t>(n) * elem * (forward ? 1 + s.out_factor : 2 + s.out_factor) +
-                             mask_bytes + 3 * static_cast<std::size_t>(shape.channels) * elem + count_bytes;
+  const std::size_t needed = static_cast<std::size_t>(x_count + weight_count) * elem +
+                             (forward ? 0 : dy_count * elem) + out_count * elem + mask_bytes +
+                             3 * static_cast<std::size_t>(shape.channels) * elem + count_bytes;
   const std::size_t available = free_memory(c.device, dev);
   if (needed > available) {
     throw std::runtime_error("needs " + std::to_string(needed >> 20) + " MiB, " + std::to_string(available >> 20) +
@@ -119,7 +125,13 @@ CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t s
                              (c.device == Device::cuda ? ":" + std::to_string(dev) : std::string()));
   }
 
-  x_ = make_inputs(inputs, n, seed);
+  x_ = make_inputs(inputs, x_count, seed);
+  if (s.gemm) {
+    // Trained layers' weights scale as 1/sqrt(fan-in) (Xavier and Kaiming initialisation), which keeps
+    // x W of the order of x, where the activations do their work.
+    weights_ = make_inputs(InputKind::mixed, weight_count, seed + 3);
+    for (double& w : weights_) w /= std::sqrt(static_cast<double>(shape.depth));
+  }
   if (!forward) dy_ = make_inputs(InputKind::mixed, static_cast<std::int64_t>(dy_count), seed ^ 0x9e3779b97f4a7c15ull);
   if (s.slope) {
     slope_ = make_inputs(InputKind::positive, shape.channels, seed + 1);
@@ -157,6 +169,7 @@ CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t s
   }
   if (s.slope) operands_.slope = upload(slope_).data();
   if (forward && s.bias) operands_.bias = upload(bias_).data();
+  if (s.gemm) operands_.weights = upload(weights_).data();
 
   if (inplace_target_) {
     operands_.out = inplace_target_->data();
@@ -219,6 +232,7 @@ Buffer& CaseData::buffer_of(const void* data) {
 }
 
 ValidationResult CaseData::validate() const {
+  if (case_.signature.gemm) return validate_gemm();
   const Signature& s = case_.signature;
   const std::int64_t n = shape_.elements();
   const bool forward = case_.direction == Direction::forward;
@@ -291,6 +305,48 @@ ValidationResult CaseData::validate() const {
                                 " is " + std::to_string(have[k]) + ", y holds " + std::to_string(want[k]) + " zeros";
       }
       result.passed = false;
+    }
+  }
+  return result;
+}
+
+// y on the reference's sampled rows, each element against its own allowance for the product's rounding.
+ValidationResult CaseData::validate_gemm() const {
+  const GemmReference ref = gemm_reference(case_, shape_, x_, weights_, bias_, slope_);
+  ValidationResult result;
+  result.tolerance = tolerance_for(case_, shape_);
+  const Tolerance& tol = result.tolerance;
+  const auto got = output_values();
+  Comparison compare{result, case_.dtype, "y (its input: x W + b)"};
+  const std::size_t channels = static_cast<std::size_t>(shape_.channels);
+  for (std::size_t j = 0; j < ref.rows.size(); ++j) {
+    for (std::size_t n = 0; n < channels; ++n) {
+      const std::size_t at = j * channels + n;
+      const std::int64_t i = ref.rows[j] * shape_.channels + static_cast<std::int64_t>(n);
+      const double allowed = tol.abs + tol.rel * std::abs(ref.y[at]) +
+                             gemm_rounding_allowance(case_, shape_, ref.magnitude[at]);
+      compare.check(i, got[static_cast<std::size_t>(i)], ref.y[at], allowed, ref.z[at]);
+    }
+  }
+  if (case_.signature.mask_out) {
+    // The epilogue's ReLU mask, bit i of y set where z > 0. Where z is within the product's rounding
+    // of 0, its sign is the rounding's: those bits are not held to the reference.
+    std::vector<std::uint8_t> bits(static_cast<std::size_t>((shape_.elements() + 7) / 8));
+    buffer_of(operands_.mask).download(bits.data(), bits.size());
+    for (std::size_t j = 0; j < ref.rows.size(); ++j) {
+      for (std::size_t n = 0; n < channels; ++n) {
+        const std::size_t at = j * channels + n;
+        if (std::abs(ref.z[at]) <= gemm_rounding_allowance(case_, shape_, ref.magnitude[at])) continue;
+        const std::int64_t i = ref.rows[j] * shape_.channels + static_cast<std::int64_t>(n);
+        const bool want = ref.z[at] > 0;
+        const bool have = (bits[static_cast<std::size_t>(i / 8)] >> (i % 8)) & 1u;
+        if (want == have) continue;
+        if (result.mismatches++ == 0) {
+          result.first_mismatch = "mask bit " + std::to_string(i) + " is " + (have ? "1" : "0") + " for x W + b = " +
+                                  std::to_string(ref.z[at]);
+        }
+        result.passed = false;
+      }
     }
   }
   return result;

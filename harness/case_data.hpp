@@ -37,6 +37,7 @@ class CaseData {
   std::size_t device_bytes() const;
 
  private:
+  ValidationResult validate_gemm() const;
   // The owned buffer behind `data`, one of operands_' pointers.
   const Buffer& buffer_of(const void* data) const;
   Buffer& buffer_of(const void* data);
@@ -48,7 +49,7 @@ class CaseData {
   Buffer pristine_;                   // copy of the in-place input, on the same device
   Buffer* inplace_target_ = nullptr;  // the buffer an in-place case overwrites
   // Host float64 copies of every input as the kernel sees it (after rounding to the dtype).
-  std::vector<double> x_, dy_, slope_, bias_;
+  std::vector<double> x_, dy_, slope_, bias_, weights_;
 };
 
 // Convenience for tests: prepare, reset, run once, synchronize and validate.

@@ -35,4 +35,18 @@ Tolerance tolerance_for(const Case& c, Shape) {
   return Tolerance{compute + smallest_step + intermediate, eps_s + compute + intermediate};
 }
 
+// A sum of depth products, in any order and with or without FMA, errs by at most (depth + 1) u times
+// the sum of the terms' magnitudes (u = eps_c / 2, the accumulator's unit roundoff: f32 for f32, f16
+// and bf16, whose products oneDNN and cuBLASLt sum in f32); depth * eps_c bounds it. An unfused layer
+// also stores x W in the dtype before its activation pass reads it back: half an ulp of |x W|, which
+// the magnitude bounds. The activation's slope carries the error into y: at most 1.76 for every
+// activation here (selu's lambda * alpha).
+double gemm_rounding_allowance(const Case& c, Shape shape, double magnitude) {
+  const double eps_s = epsilon_of(c.dtype);
+  const double eps_c = c.dtype == DType::f64 ? epsilon_of(DType::f64) : epsilon_of(DType::f32);
+  double relative = static_cast<double>(shape.depth) * eps_c;
+  if (c.implementation == "unfused_gemm" && eps_s > eps_c) relative += eps_s / 2;
+  return 1.76 * relative * magnitude;
+}
+
 }  // namespace actbench

@@ -18,6 +18,10 @@ struct Tolerance {
 // the function class (see harness/validate.cpp for the derivation).
 Tolerance tolerance_for(const Case& c, Shape shape);
 
+// A GEMM case's error on top of tolerance_for, at an output whose terms sum to `magnitude` (sum of
+// |x w| and |b|): the product's rounding, carried through the activation.
+double gemm_rounding_allowance(const Case& c, Shape shape, double magnitude);
+
 struct ValidationResult {
   bool passed = true;
   double max_abs_error = 0;

@@ -17,12 +17,18 @@ enum class Device { cpu, cuda };
 constexpr std::string_view name_of(Direction d) { return d == Direction::forward ? "forward" : "backward"; }
 constexpr std::string_view name_of(Device d) { return d == Device::cpu ? "cpu" : "cuda"; }
 
-// Row-major rows x channels; per-channel vectors (slope, bias) have `channels` elements.
+// Row-major rows x channels; per-channel vectors (slope, bias) have `channels` elements. A GEMM case
+// (Signature::gemm) also has a depth K: its x is rows x depth and its weights depth x channels, and
+// rows x channels is the layer's output (M x N x K in BLAS terms).
 struct Shape {
   std::int64_t rows = 1;
   std::int64_t channels = 1;
+  std::int64_t depth = 0;  // GEMM cases only
   constexpr std::int64_t elements() const { return rows * channels; }
 };
+
+// How benchmark names and messages give a size: the element count, or a GEMM layer's "MxNxK".
+std::string size_label(Shape shape);
 
 // What a case reads and writes besides x and its output. Byte counts, buffer allocation and the
 // reference all derive from this, so a new kind of case states it here once.
@@ -36,6 +42,7 @@ struct Signature {
   bool inplace = false;    // forward writes y over x; backward writes dx over dy
   bool zero_stats = false; // forward also writes, per output channel, how many y are exactly zero (+-0),
                            // then their total: the dead-neuron monitor (fraction = count / rows)
+  bool gemm = false;       // a whole layer, y = f(x W + b): x is rows x depth, W depth x channels (with bias)
 };
 
 // The statistics are 64-bit: a channel's count reaches `rows` and the total reaches every element,
@@ -55,6 +62,7 @@ struct Operands {
   void* out = nullptr;
   const void* slope = nullptr;
   const void* bias = nullptr;
+  const void* weights = nullptr;  // GEMM cases: depth x channels, row-major
   void* bias_grad = nullptr;
   void* mask = nullptr;
   ZeroCount* zero_counts = nullptr;  // zero_count_slots() counters
@@ -101,5 +109,9 @@ struct Case {
 // output written once, whatever the implementation actually does (unfused pays for its extra pass in
 // time, not in bytes).
 std::int64_t minimum_bytes(const Case& c, Shape shape);
+
+// Floating-point operations of a GEMM case's matrix product, 2 x rows x channels x depth (the bias and
+// the activation add O(rows x channels), noise beside it); 0 for elementwise cases.
+std::int64_t matmul_flops(const Case& c, Shape shape);
 
 }  // namespace actbench

@@ -14,6 +14,18 @@ std::string Case::id() const {
   return s;
 }
 
+std::string size_label(Shape shape) {
+  if (shape.depth == 0) return std::to_string(shape.elements());
+  return std::to_string(shape.rows) + "x" + std::to_string(shape.channels) + "x" + std::to_string(shape.depth);
+}
+
+const Case* Registry::find(const std::string& id) const {
+  for (const Case& c : cases_) {
+    if (c.id() == id) return &c;
+  }
+  return nullptr;
+}
+
 std::int64_t minimum_bytes(const Case& c, Shape shape) {
   const std::int64_t n = shape.elements();
   const std::int64_t elem = static_cast<std::int64_t>(size_of(c.dtype));
@@ -22,7 +34,9 @@ std::int64_t minimum_bytes(const Case& c, Shape shape) {
   std::int64_t channel_vectors = (s.slope ? 1 : 0) + (s.bias ? 1 : 0) + (s.bias_grad ? 1 : 0);
   std::int64_t bytes = channel_vectors * shape.channels * elem;
   if (c.direction == Direction::forward) {
-    bytes += n * elem * (1 + s.out_factor);  // read x, write y
+    // Read x (a GEMM: x and W), write y.
+    const std::int64_t read = s.gemm ? shape.rows * shape.depth + shape.depth * shape.channels : n;
+    bytes += (read + n * s.out_factor) * elem;
     if (s.mask_out) bytes += mask_bytes;
     if (s.zero_stats) bytes += zero_count_slots(s, shape) * static_cast<std::int64_t>(sizeof(ZeroCount));
   } else {
@@ -32,15 +46,21 @@ std::int64_t minimum_bytes(const Case& c, Shape shape) {
   return bytes;
 }
 
+std::int64_t matmul_flops(const Case& c, Shape shape) {
+  return c.signature.gemm ? 2 * shape.rows * shape.channels * shape.depth : 0;
+}
+
 const Registry& registry() {
   static const Registry table = [] {
     Registry r;
     register_cpu_naive(r);
     register_cpu_vectorised(r);
     register_onednn(r);
+    register_cpu_gemm(r);
 #if defined(ACTBENCH_WITH_CUDA)
     register_cuda_kernels(r);
     register_cudnn(r);
+    register_cuda_gemm(r);
 #endif
     return r;
   }();

@@ -97,9 +97,27 @@ TEST(ByteAccounting, InPlaceMovesWhatOutOfPlaceMoves) {
   }
 }
 
+TEST(ByteAccounting, GemmLayerReadsXWAndBiasAndWritesY) {
+  Signature layer;
+  layer.gemm = true;
+  layer.bias = true;
+  const Shape shape{8192, 3072, 768};  // M x N x K
+  const Case c = make_case(Direction::forward, DType::bf16, layer);
+  EXPECT_EQ(minimum_bytes(c, shape), (8192 * 768 + 768 * 3072 + 3072 + 8192 * 3072) * 2);
+  EXPECT_EQ(matmul_flops(c, shape), std::int64_t{2} * 8192 * 3072 * 768);
+  EXPECT_EQ(matmul_flops(make_case(Direction::forward, DType::bf16, {}), kShape), 0) << "elementwise cases have none";
+}
+
 TEST(ByteAccounting, EveryRegisteredCaseMovesAtLeastItsInputAndOutput) {
+  constexpr Shape kLayer{16, 256, 32};  // a GEMM layer with kShape's output: x is 16 x 32, W 32 x 256
   for (const Case& c : registry().cases()) {
     const std::int64_t e = static_cast<std::int64_t>(size_of(c.dtype));
+    if (c.signature.gemm) {  // layers are forward only: their backward cases say why and move nothing
+      if (c.direction == Direction::forward) {
+        EXPECT_GE(minimum_bytes(c, kLayer), (16 * 32 + 32 * kC + kN) * e) << c.id();
+      }
+      continue;
+    }
     const std::int64_t floor = c.signature.mask_in ? kN / 8 + 2 * kN * e : 2 * kN * e;
     EXPECT_GE(minimum_bytes(c, kShape), floor) << c.id();
   }

@@ -85,6 +85,34 @@ TEST(CliParse, Sizes) {
   EXPECT_EQ(parse_options({"--sizes=64K,16M,64K"}).sizes, (std::vector<std::int64_t>{65536, 16 << 20}));
 }
 
+TEST(CliParse, GemmShapes) {
+  const Shape layer = cli::parse_gemm_shape("8192x3072x768");
+  EXPECT_EQ(layer.rows, 8192);
+  EXPECT_EQ(layer.channels, 3072);
+  EXPECT_EQ(layer.depth, 768);
+  const Options o = parse_options({"--gemm-shapes=1x2x3,64x64x64,1x2x3"});
+  ASSERT_EQ(o.gemm_shapes.size(), 2u);  // repeats kept once
+  EXPECT_EQ(o.gemm_shapes[1].depth, 64);
+}
+
+// GEMM cases are planned over the layers, the others over the sizes, and their names give MxNxK.
+TEST(CliSweep, GemmCasesSweepTheLayers) {
+  const cli::Sweep sweep = cli::plan_sweep(
+      parse_options({"--devices=cpu", "--activations=relu", "--impls=vectorised,fused_gemm", "--dtypes=f32",
+                     "--directions=forward", "--sizes=1K", "--gemm-shapes=32x48x64"}),
+      cli::Machine{});
+  ASSERT_EQ(sweep.points.size(), 2u);
+  for (const cli::Point& p : sweep.points) {
+    if (p.c->signature.gemm) {
+      EXPECT_EQ(p.name, "relu/forward/fused_gemm/cpu/f32/32x48x64/mixed");
+      EXPECT_EQ(p.shape.depth, 64);
+    } else {
+      EXPECT_EQ(p.name, "relu/forward/vectorised/cpu/f32/1024/mixed");
+      EXPECT_EQ(p.shape.depth, 0);
+    }
+  }
+}
+
 TEST(CliParse, ValueForms) {
   const Options spaced = parse_options({"--threads", "3", "--out", "r.json", "--sizes", "1K"});
   EXPECT_EQ(spaced.threads, 3);
@@ -153,7 +181,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Rejected{{"--sizes", "--quick"}, "--sizes"}, Rejected{{"--benchmark_repetitions=0"}, "0"},
                       Rejected{{"--benchmark_min_time=soon"}, "soon"}, Rejected{{"--benchmark_format=xml"}, "xml"},
                       Rejected{{"--benchmark_time_unit=h"}, "'h'"},
-                      Rejected{{"--benchmark_repetitions"}, "--benchmark_repetitions"}));
+                      Rejected{{"--benchmark_repetitions"}, "--benchmark_repetitions"},
+                      Rejected{{"--gemm-shapes=4096x4096"}, "4096x4096"}, Rejected{{"--gemm-shapes=1x2x3x4"}, "1x2x3x4"},
+                      Rejected{{"--gemm-shapes=0x8x8"}, "0x8x8"}, Rejected{{"--gemm-shapes=4Kx8x8"}, "4Kx8x8"},
+                      Rejected{{"--gemm-shapes=8x8x2000000"}, "8x8x2000000"}, Rejected{{"--gemm-shapes=8x-8x8"}, "8x-8x8"}));
 
 // The executable: usage errors exit 2 with one line on stderr, and write no results file.
 struct UsageCase {
@@ -185,14 +216,15 @@ INSTANTIATE_TEST_SUITE_P(
                       UsageCase{"--activations=relu --impls=naive --benchmark_filter=no_such_case", "no_such_case"},
                       UsageCase{"--activations=relu --benchmark_filter='(('", "(("},
                       UsageCase{"--activations=relu --out=DIR/not_a_directory/r.json", "not_a_directory"},
-                      UsageCase{"--activations=relu --out=DIR", "is a directory"}));
+                      UsageCase{"--activations=relu --out=DIR", "is a directory"},
+                      UsageCase{"--impls=fused_gemm --gemm-shapes=64x64", "64x64"}));
 
 TEST(CliExecutable, HelpDocumentsFlagsExamplesAndExitCodes) {
   ScratchDir dir;
   const auto result = run_actbench("--help", dir);
   EXPECT_EQ(result.exit_code, 0);
-  for (const char* text : {"--activations", "--impls", "--dtypes", "--directions", "--devices", "--sizes", "--inputs",
-                           "--threads", "--l2", "--quick", "--out", "--list", "--quiet", "--dump-curves", "Examples:",
+  for (const char* text : {"--activations", "--impls", "--dtypes", "--directions", "--devices", "--sizes",
+                           "--gemm-shapes", "--inputs", "--threads", "--l2", "--quick", "--out", "--list", "--quiet", "--dump-curves", "Examples:",
                            "Exit codes:", "--benchmark_filter"}) {
     EXPECT_NE(result.out.find(text), std::string::npos) << text;
   }

@@ -20,6 +20,9 @@ class RegisteredCase : public ::testing::TestWithParam<std::size_t> {
 };
 
 constexpr Shape kShapes[] = {{1, 1}, {1, 7}, {1, 31}, {3, 17}, {8, 125}, {64, 64}, {1, 4099}, {257, 256}};
+// GEMM layers (M x N x K): one element, odd sizes, past a block of oneDNN's and cuBLASLt's tiles, and
+// rows of 256 outputs, the multiple of 128 bits that cuBLASLt's ReLU mask needs.
+constexpr Shape kGemmShapes[] = {{1, 1, 1}, {3, 17, 5}, {64, 64, 64}, {33, 130, 257}, {257, 96, 128}, {35, 256, 72}};
 // On the GPU also a tensor larger than one wave of the grid-stride kernels (~4M elements on an H100).
 constexpr Shape kGpuShape{8193, 1024};
 constexpr InputKind kInputs[] = {InputKind::wide, InputKind::special, InputKind::mixed};
@@ -36,7 +39,11 @@ TEST_P(RegisteredCase, MatchesFloat64Reference) {
   int validated = 0;
   std::string rejected;
   std::vector<Shape> shapes(std::begin(kShapes), std::end(kShapes));
-  if (c.device == Device::cuda) shapes.push_back(kGpuShape);
+  if (c.signature.gemm) {
+    shapes.assign(std::begin(kGemmShapes), std::end(kGemmShapes));
+  } else if (c.device == Device::cuda) {
+    shapes.push_back(kGpuShape);
+  }
   for (const Shape& shape : shapes) {
     for (InputKind inputs : kInputs) {
       if (inputs == InputKind::special && !c.deviations.empty()) continue;  // documented: c.deviations
@@ -56,7 +63,7 @@ TEST_P(RegisteredCase, MatchesFloat64Reference) {
       run();
       synchronize(c.device, ctx);
       const ValidationResult r = data.validate();
-      ASSERT_TRUE(r.passed) << c.id() << " shape " << shape.rows << "x" << shape.channels << " input "
+      ASSERT_TRUE(r.passed) << c.id() << " shape " << shape.rows << "x" << shape.channels << "x" << shape.depth << " input "
                             << name_of(inputs) << ": " << r.first_mismatch << " (" << r.mismatches
                             << " mismatches, tolerance abs " << r.tolerance.abs << " rel " << r.tolerance.rel << ")";
       ++validated;

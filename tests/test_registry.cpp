@@ -21,7 +21,8 @@ TEST(Registry, EveryCpuStrategyCoversEveryActivationDtypeAndDirection) {
   for_each_type(AllActivations{}, [&](auto*) { ++activations; });
   const int full = activations * 4 /* dtypes */ * 2 /* directions */;
   for (const char* impl :
-       {"naive", "vectorised", "inplace", "fused_bias", "unfused_bias", "fused_stats", "unfused_stats", "onednn"}) {
+       {"naive", "vectorised", "inplace", "fused_bias", "unfused_bias", "fused_stats", "unfused_stats", "onednn",
+        "fused_gemm", "unfused_gemm"}) {
     EXPECT_EQ(per_implementation[impl], full) << impl;
   }
   EXPECT_EQ(per_implementation["mask"], 4 * 2) << "relu only, every dtype, both directions";
@@ -40,6 +41,27 @@ TEST(Registry, ZeroStatisticsAreForwardOnly) {
       EXPECT_FALSE(c.signature.zero_stats) << c.id();
     }
   }
+}
+
+// A GEMM case is a forward layer, y = f(x W + b): its backward and CReLU (twice as wide) say why not.
+TEST(Registry, GemmCasesAreForwardLayers) {
+  int runnable = 0;
+  for (const Case& c : registry().cases()) {
+    if (c.implementation.find("gemm") == std::string::npos) {
+      EXPECT_FALSE(c.signature.gemm) << c.id();
+      continue;
+    }
+    EXPECT_TRUE(c.signature.gemm && c.signature.bias) << c.id();
+    if (c.direction == Direction::backward || c.activation == "crelu") {
+      EXPECT_FALSE(c.runnable()) << c.id();
+      EXPECT_FALSE(c.unsupported.empty()) << c.id();
+    }
+    runnable += c.runnable();
+  }
+  EXPECT_GT(runnable, 0);
+  const Case* relu = registry().find("relu/forward/fused_gemm/cpu/f32");
+  ASSERT_NE(relu, nullptr);
+  EXPECT_TRUE(relu->runnable());
 }
 
 TEST(Registry, CaseIdsAreUnique) {

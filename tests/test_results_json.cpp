@@ -24,12 +24,16 @@ using testing::run_actbench;
 using testing::ScratchDir;
 
 constexpr int kRepetitions = 3;
+// --sizes=4K and --gemm-shapes=16x256x32: every point has 4096 outputs, 16 rows of 256 channels.
+constexpr Shape kGemmLayer{16, 256, 32};
+
+Shape shape_of(const Case& c) { return c.signature.gemm ? kGemmLayer : Shape{16, 256}; }
 
 // Implementations that together cover every kind of case (plain, in place, bias, mask, zero
-// statistics), where registered.
+// statistics, GEMM layer), where registered.
 std::string covering_implementations() {
   std::string impls = "naive";
-  for (const char* wanted : {"inplace", "fused_bias", "mask", "fused_stats"}) {
+  for (const char* wanted : {"inplace", "fused_bias", "mask", "fused_stats", "fused_gemm"}) {
     const bool registered = std::any_of(registry().cases().begin(), registry().cases().end(),
                                         [&](const Case& c) { return c.implementation == wanted && c.device == Device::cpu; });
     if (registered) impls += std::string(",") + wanted;
@@ -54,7 +58,7 @@ class ResultsJson : public ::testing::Test {
     dir_ = new ScratchDir;
     run_ = new testing::ProcessResult(run_actbench(
         "--devices=cpu --activations=relu,prelu,crelu --impls=" + covering_implementations() +
-            " --dtypes=f32 --sizes=4K --threads=1 --quiet --benchmark_min_time=0.001 --benchmark_repetitions=" +
+            " --dtypes=f32 --sizes=4K --gemm-shapes=16x256x32 --threads=1 --quiet --benchmark_min_time=0.001 --benchmark_repetitions=" +
             std::to_string(kRepetitions) + " --out=results/run.json",
         *dir_));
     if (run_->exit_code == 0) results_ = new nlohmann::json(nlohmann::json::parse(read_text(*dir_ / "results/run.json")));
@@ -110,8 +114,11 @@ TEST_F(ResultsJson, EveryEntryCarriesTheStructuredFields) {
     }
     EXPECT_EQ(e.at("device"), "cpu");
     EXPECT_EQ(e.at("threads"), 1);
+    const Case* c = find_case(e);
+    ASSERT_NE(c, nullptr) << e.at("name");
     EXPECT_EQ(e.at("elements"), 4096);
-    EXPECT_EQ(e.at("shape"), (nlohmann::json{16, 256}));
+    const nlohmann::json shape = c->signature.gemm ? nlohmann::json{16, 256, 32} : nlohmann::json{16, 256};
+    EXPECT_EQ(e.at("shape"), shape);
     EXPECT_TRUE(e.at("validation").at("passed").get<bool>());
     for (const char* field : {"max_abs_error", "max_rel_error", "max_ulp"}) {
       EXPECT_TRUE(e.at("validation").contains(field)) << field;
@@ -124,9 +131,8 @@ TEST_F(ResultsJson, EveryEntryCarriesTheStructuredFields) {
     } else {
       EXPECT_FALSE(e.contains("sparsity"));
     }
-    const Case* c = find_case(e);
-    ASSERT_NE(c, nullptr) << e.at("name");
-    EXPECT_EQ(e.at("bytes").get<std::int64_t>(), minimum_bytes(*c, Shape{16, 256})) << e.at("name");
+    EXPECT_EQ(e.at("bytes").get<std::int64_t>(), minimum_bytes(*c, shape_of(*c))) << e.at("name");
+    EXPECT_EQ(e.contains("flop"), c->signature.gemm) << e.at("name");
   }
 }
 
@@ -144,6 +150,16 @@ TEST_F(ResultsJson, BandwidthFollowsFromBytesTimeAndTheMeasuredPeak) {
     const double gbps = e.at("gbps");
     EXPECT_NEAR(gbps, e.at("bytes").get<double>() / seconds / 1e9, 1e-9 * gbps) << e.at("name");
     EXPECT_NEAR(e.at("fraction_of_peak").get<double>(), gbps / peak, 1e-12 * gbps) << e.at("name");
+    if (e.contains("flop")) {  // a layer: 2 M N K over the same time, against the run's matmul roof
+      const double gflops = e.at("gflops");
+      const double roof = results_->at("context").at("actbench").at("cpu").at("matmul_gflops").at("1").at("f32");
+      EXPECT_EQ(e.at("flop").get<std::int64_t>(), 2 * 16 * 256 * 32);
+      EXPECT_NEAR(gflops, 2 * 16 * 256 * 32 / seconds / 1e9, 1e-9 * gflops);
+      EXPECT_DOUBLE_EQ(e.at("peak_gflops").get<double>(), roof);
+      EXPECT_NEAR(e.at("fraction_of_matmul_peak").get<double>(), gflops / roof, 1e-12 * gflops);
+    } else {
+      EXPECT_FALSE(e.contains("gflops") || e.contains("peak_gflops")) << e.at("name");
+    }
     // Google Benchmark averages the repetitions' rates, so an aggregate's rate is not 1 / its time.
     if (e.at("run_type") == "iteration") {
       EXPECT_NEAR(e.at("items_per_second").get<double>(), 4096 / seconds, 1e-6 * 4096 / seconds) << e.at("name");
@@ -214,7 +230,7 @@ TEST(ResultsDocument, FailedSkippedAndBrokenPointsAreReportedNotTimed) {
   outcomes[2].status = cli::PointStatus::error;
   outcomes[2].reason = "launch failed";
   const std::vector<cli::SkippedCase> skipped{{c, "cuda", "no CUDA device present"}};
-  const cli::Peaks peaks{{{1, {10.0}}}, {}};
+  const cli::Peaks peaks{{{1, {10.0}}}, {}, {}, {}};
   const std::map<std::string, std::string> names;
   const auto doc = cli::results_document("", cli::RunRecord{points, outcomes, skipped, peaks, names},
                                          nlohmann::json{{"schema_version", 1}});
@@ -236,7 +252,7 @@ TEST(ResultsDocument, APointIsComparedWithTheFastestCopySample) {
   const auto& cases = registry().cases();
   const Case* c = &*std::find_if(cases.begin(), cases.end(), [](const Case& k) { return k.device == Device::cpu; });
   const cli::Point point{c, 0, Shape{1, 64}, InputKind::mixed, true, 2, "p"};
-  const cli::Peaks peaks{{{2, {10.0, 30.0, 20.0}}}, {}};
+  const cli::Peaks peaks{{{2, {10.0, 30.0, 20.0}}}, {}, {}, {}};
   EXPECT_EQ(peaks.cpu_gbps().at(2), 30.0);
   EXPECT_EQ(cli::peak_for(peaks, point), 30.0);
 }

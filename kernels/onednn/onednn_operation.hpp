@@ -24,6 +24,7 @@ struct Operation {
   static constexpr Operation none(const char* why) { return {Primitive::none, dnnl::algorithm::undef, 0, 0, why}; }
 };
 
+inline constexpr const char* kNoF64 = "oneDNN 2.x has no f64 data type (f32, f16, bf16 and integer types only)";
 
 // oneDNN's conventions against ours (kernels/activation_functors-inl.hpp), measured on 2.6.3's JIT
 // kernels (AVX2 and AVX-512 alike), f32:

@@ -11,4 +11,9 @@ namespace actbench::onednn {
 Runner prepare_primitive(const Operation& op, DType dtype, Direction direction, const Operands& operands,
                          const ExecContext& ctx);
 
+// A GEMM case's matmul (Signature::gemm): y = x W when `epilogue` is null; otherwise y = f(x W + b) in
+// one primitive, the bias and the activation being its post-ops (a framework's fused Linear + f).
+// Throws like prepare_primitive.
+Runner prepare_matmul(DType dtype, const Operation* epilogue, const Operands& operands, const ExecContext& ctx);
+
 }  // namespace actbench::onednn

@@ -13,7 +13,7 @@ void register_onednn(Registry& r) {
     if constexpr (op.primitive == onednn::Operation::Primitive::none) {
       c.unsupported = op.unsupported;
     } else if (c.dtype == DType::f64) {
-      c.unsupported = "oneDNN 2.x has no f64 data type (f32, f16, bf16 and integer types only)";
+      c.unsupported = onednn::kNoF64;
     } else {
       c.deviations = onednn::kNonFiniteDeviations;
       c.prepare = [dtype = c.dtype, direction = c.direction](const Operands& operands, const ExecContext& ctx) {

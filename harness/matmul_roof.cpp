@@ -1,0 +1,40 @@
+#include "harness/matmul_roof.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "harness/buffers.hpp"
+#include "harness/case_data.hpp"
+#include "kernels/matmul.hpp"
+
+namespace actbench {
+namespace {
+
+constexpr int kRuns = 3;
+
+}  // namespace
+
+double measure_matmul_gflops(Device device, DType dtype, Shape layer, const ExecContext& ctx) {
+  // A layer case's buffers, holding the same non-zero inputs as the layers'.
+  Case product;
+  product.activation = "relu";
+  product.implementation = "matmul";
+  product.device = device;
+  product.dtype = dtype;
+  product.signature.gemm = true;
+  CaseData data(product, layer, InputKind::mixed, 1, ctx.device_index);
+  const Runner run = prepare_matmul(device, dtype, data.operands(), ctx);
+  run();  // warm-up: first touch of the output, the library's caches
+  synchronize(device, ctx);
+  double fastest = 0;
+  for (int i = 0; i < kRuns; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    run();
+    synchronize(device, ctx);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    fastest = std::max(fastest, static_cast<double>(matmul_flops(product, layer)) / seconds / 1e9);
+  }
+  return fastest;
+}
+
+}  // namespace actbench
