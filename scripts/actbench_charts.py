@@ -102,11 +102,13 @@ def activations_in_order(cases: Iterable[Case]) -> list[str]:
     return list(dict.fromkeys(c.key.activation for c in cases))
 
 
-def representative(cases: Iterable[Case]) -> list[Case]:
+def representative(cases: Iterable[Case], layers: bool = False) -> list[Case]:
     """Per device, the cases measured on the preferred input distribution and L2 state (the
-    most common ones when the run has not got those), so each chart shows one condition."""
+    most common ones when the run has not got those), so each chart shows one condition.
+    Elementwise cases, or with layers=True the GEMM layers (not points on a tensor-size axis:
+    report.py tables them)."""
     chosen: list[Case] = []
-    for device_cases in grouped(cases, "device").values():
+    for device_cases in grouped((c for c in cases if bool(c.key.layer) == layers), "device").values():
         inputs = Counter(c.key.input for c in device_cases)
         l2_states = Counter(c.key.l2 for c in device_cases)
         input_ = PREFERRED_INPUT if PREFERRED_INPUT in inputs else inputs.most_common(1)[0][0]
@@ -382,6 +384,41 @@ def comparison_charts(dataset: Dataset, field: str) -> Iterator[Chart]:
         yield Chart(slug("compare", field, *fixed_values), title, figure)
 
 
+def gemm_charts(dataset: Dataset) -> Iterator[Chart]:
+    """Per device, dtype and GEMM layer: each activation's GFLOP/s with the activation in the
+    matmul's epilogue and unfused (the plain matmul, then a bias + activation pass), against the
+    run's matmul roof (the plain product's best)."""
+    layers = representative(dataset.cases.values(), layers=True)
+    for (device, dtype, layer), group in grouped(layers, "device", "dtype", "layer").items():
+        activations = activations_in_order(group)
+        implementations = [v[0] for v in grouped(group, "implementation")]
+        with matplotlib.rc_context(STYLE):
+            figure = Figure(figsize=(max(7.0, 0.5 * len(activations) * len(implementations) + 3), 5.5),
+                            layout="constrained")
+            ax = figure.subplots()
+        width = 0.8 / len(implementations)
+        for index, implementation in enumerate(implementations):
+            rates = {c.key.activation: c.gflops or 0.0 for c in group
+                     if c.key.implementation == implementation}
+            xs = [i + (index - (len(implementations) - 1) / 2) * width
+                  for i in range(len(activations))]
+            ax.bar(xs, [rates.get(a, 0.0) for a in activations], width, label=implementation,
+                   color=implementation_color(implementation))
+        roof = _median(c.gflops / c.fraction_of_matmul_peak for c in group
+                       if c.gflops and c.fraction_of_matmul_peak)
+        extra: list[Line2D] = []
+        if roof is not None:
+            ax.axhline(roof, **ROOFLINE_STYLE)
+            extra.append(Line2D([], [], **ROOFLINE_STYLE, label="plain matmul, the roof"))
+        ax.set_xticks(range(len(activations)), activations, rotation=30, ha="right")
+        ax.set_ylim(bottom=0)
+        title = (f"GEMM layer {layer}, y = f(x W + b): {_device_title(dataset, device)}, {dtype} "
+                 f"({conditions(group)})")
+        _finish(figure, title, None, "GFLOP/s (2 M N K / median time)", extra,
+                sort_key_implementation)
+        yield Chart(slug("gemm", device, dtype, layer), title, figure)
+
+
 def add_chart_arguments(parser: argparse.ArgumentParser) -> None:
     """The options plot.py and report.py share."""
     parser.add_argument("--curves", type=Path, metavar="FILE",
@@ -531,11 +568,13 @@ def trend_charts(history: list[Dataset]) -> Iterator[Chart]:
 
 
 def dataset_charts(dataset: Dataset) -> Iterator[Chart]:
-    """Every chart of one dataset: bandwidth, speedups and the three comparisons."""
+    """Every chart of one dataset: bandwidth, speedups, the three comparisons and the GEMM
+    layers."""
     yield from bandwidth_charts(dataset)
     yield from speedup_charts(dataset)
     for field in ("dtype", "device", "direction"):
         yield from comparison_charts(dataset, field)
+    yield from gemm_charts(dataset)
 
 
 Item = TypeVar("Item")

@@ -33,7 +33,8 @@ SECONDS_PER_UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 # Display order of implementations; ones not listed sort after these, alphabetically.
 IMPLEMENTATION_ORDER = ("naive", "vectorised", "inplace", "mask", "fused_bias", "unfused_bias",
-                        "fused_stats", "unfused_stats", "onednn", "cudnn", "cudnn_graph", "torch")
+                        "fused_stats", "unfused_stats", "onednn", "cudnn", "cudnn_graph", "torch",
+                        "fused_gemm", "fused_gemm_mask", "unfused_gemm")
 DTYPE_ORDER = ("f32", "f64", "f16", "bf16")
 DIRECTION_ORDER = ("forward", "backward")
 BASELINE_IMPLEMENTATION = "naive"
@@ -56,7 +57,9 @@ REQUIRED_ENTRY_FIELDS: dict[str, tuple[type, ...]] = {
 OPTIONAL_ENTRY_FIELDS: dict[str, tuple[type, ...]] = {
     "input": (str,), "l2": (str,), "aggregate_name": (str,), "bytes": _NUMBER,
     "gbps": _NUMBER_OR_NULL, "fraction_of_peak": _NUMBER_OR_NULL, "peak_gbps": _NUMBER_OR_NULL,
-    "sparsity": _NUMBER_OR_NULL, "threads": (int,), "validation": (dict,),
+    "sparsity": _NUMBER_OR_NULL, "threads": (int,), "validation": (dict,), "shape": (list,),
+    "flop": (int,), "gflops": _NUMBER_OR_NULL, "peak_gflops": _NUMBER,
+    "fraction_of_matmul_peak": _NUMBER_OR_NULL,
 }
 DEVICE_PATTERN = re.compile(r"cpu|cuda(:[0-9]+)?")
 
@@ -76,6 +79,7 @@ class CaseKey:
     input: str
     l2: str
     elements: int
+    layer: str = ""  # a GEMM case's "MxNxK" (its elements are the M x N outputs)
 
     @property
     def device_kind(self) -> str:
@@ -83,7 +87,7 @@ class CaseKey:
 
     def label(self) -> str:
         parts = [self.activation, self.direction, self.implementation, self.device, self.dtype,
-                 format_elements(self.elements)]
+                 self.layer or format_elements(self.elements)]
         if self.input:
             parts.append(f"input={self.input}")
         if self.l2:
@@ -105,6 +109,8 @@ class Case:
     threads: int | None
     sparsity: float | None
     validation: dict[str, Any] | None
+    gflops: float | None = None  # GEMM cases: the matrix product's 2 M N K FLOP / median time
+    fraction_of_matmul_peak: float | None = None  # GEMM cases: gflops / the run's matmul roof
 
     @property
     def relative_spread(self) -> float | None:
@@ -397,7 +403,13 @@ def _entry_key(entry: dict[str, Any]) -> CaseKey:
     return CaseKey(activation=entry["activation"], direction=entry["direction"],
                    implementation=entry["implementation"], device=entry["device"],
                    dtype=entry["dtype"], input=entry.get("input", ""), l2=entry.get("l2", ""),
-                   elements=int(entry["elements"]))
+                   elements=int(entry["elements"]), layer=_layer(entry))
+
+
+def _layer(entry: dict[str, Any]) -> str:
+    """A GEMM case's layer, MxNxK from its [M, N, K] shape; empty for elementwise cases."""
+    shape = entry.get("shape") or []
+    return "x".join(str(d) for d in shape) if len(shape) == 3 else ""
 
 
 def _seconds(entry: dict[str, Any]) -> float:
@@ -432,9 +444,14 @@ def _build_case(results: Results, key: CaseKey, entries: list[dict[str, Any]]) -
     fraction = _positive(median_entry.get("fraction_of_peak")) if median_entry else None
     if fraction is None and gbps is not None and peak is not None:
         fraction = gbps / peak
+    flop = _positive(summary.get("flop"))
+    gflops = flop / median_time / 1e9 if flop is not None else None
+    roof = _positive(summary.get("peak_gflops"))
     return Case(key=key, times=times, median_time=median_time, cv=cv, bytes=nbytes, gbps=gbps,
                 fraction_of_peak=fraction, peak_gbps=peak, threads=threads,
-                sparsity=summary.get("sparsity"), validation=summary.get("validation"))
+                sparsity=summary.get("sparsity"), validation=summary.get("validation"),
+                gflops=gflops,
+                fraction_of_matmul_peak=gflops / roof if gflops and roof else None)
 
 
 def results_from_document(path: Path, data: dict[str, Any]) -> Results:

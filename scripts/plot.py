@@ -5,7 +5,8 @@
             [--overlay-impls LIST|all] [--formats png,svg]
 
 One file: bandwidth against size with the roofline and cache sizes, speedups over naive and over the
-vendor library, dtype / CPU-vs-GPU / forward-vs-backward comparisons. Several files: files that
+vendor library, dtype / CPU-vs-GPU / forward-vs-backward comparisons, and each GEMM layer's
+GFLOP/s, fused against unfused, under the matmul roof. Several files: files that
 complement each other (an actbench run and its PyTorch peer) are charted together; files that
 measure the same cases (other machines or commits) each get their charts in DIR/<file name>/ and
 are overlaid on shared charts, the legend naming each file's machine. --trend reads the files as

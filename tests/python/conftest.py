@@ -13,8 +13,10 @@ sys.path[:0] = [str(SCRIPTS), str(Path(__file__).resolve().parent)]
 
 import results_factory  # noqa: E402
 
-# Small enough that charting it stays within a few seconds, large enough for every chart kind.
-SMALL = {"activations": ("relu", "gelu"), "dtypes": ("f32",), "sizes": (4096, 1 << 20, 16 << 20)}
+# Small enough that charting it stays within a few seconds, large enough for every chart kind,
+# with a GEMM layer whose M x N outputs are one of the sizes.
+SMALL = {"activations": ("relu", "gelu"), "dtypes": ("f32",), "sizes": (4096, 1 << 20, 16 << 20),
+         "layers": ((1024, 1024, 4096),)}
 # A CPU forward run only: three charts, for tests of what surrounds the charts.
 TINY = {"devices": ("cpu",), "activations": ("relu",), "dtypes": ("f32",),
         "directions": ("forward",), "sizes": (4096, 1 << 20)}

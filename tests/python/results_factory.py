@@ -40,6 +40,9 @@ EFFICIENCY = {"naive": 0.45, "vectorised": 0.92, "inplace": 0.9, "fused_bias": 0
 CPU_IMPLEMENTATIONS = ("naive", "vectorised", "inplace", "fused_bias", "unfused_bias", "mask",
                        "onednn")
 GPU_IMPLEMENTATIONS = ("naive", "vectorised", "fused_bias", "cudnn")
+# GEMM layers (M, N, K) at a fixed matmul rate; unfused_gemm adds one bias + activation pass.
+GEMM_IMPLEMENTATIONS = ("fused_gemm", "unfused_gemm")
+CPU_MATMUL_GFLOPS = 100.0
 
 
 def _case_bytes(activation: str, direction: str, implementation: str, elements: int,
@@ -86,15 +89,32 @@ def _supported(activation: str, implementation: str) -> str | None:
     return None
 
 
+def _layer_seconds(implementation: str, layer: tuple[int, int, int], dtype: str) -> float:
+    m, n, k = layer
+    seconds = _launch_seconds("cpu") + 2 * m * n * k / (CPU_MATMUL_GFLOPS * 1e9)
+    if implementation == "unfused_gemm":
+        y_bytes = 2 * m * n * DTYPE_BYTES[dtype]
+        seconds += y_bytes / (_achievable_gbps("cpu", y_bytes) * EFFICIENCY["fused_bias"] * 1e9)
+    return seconds
+
+
 def _run_entries(activation: str, direction: str, implementation: str, device: str, dtype: str,
-                 elements: int, rng: np.random.Generator) -> list[dict[str, Any]]:
-    nbytes = _case_bytes(activation, direction, implementation, elements, dtype)
+                 elements: int, rng: np.random.Generator,
+                 layer: tuple[int, int, int] | None = None) -> list[dict[str, Any]]:
     peak = CPU_COPY_GBPS[str(THREADS)] if device == "cpu" else GPU["copy_bandwidth_gbps"]
-    ideal = _launch_seconds(device) + nbytes / (
-        _achievable_gbps(device, nbytes) * EFFICIENCY[implementation] * 1e9)
+    if layer is None:
+        nbytes = _case_bytes(activation, direction, implementation, elements, dtype)
+        ideal = _launch_seconds(device) + nbytes / (
+            _achievable_gbps(device, nbytes) * EFFICIENCY[implementation] * 1e9)
+        shape = [max(1, elements // CHANNELS), min(CHANNELS, elements)]
+    else:
+        m, n, k = layer
+        nbytes = (m * k + k * n + n + m * n) * DTYPE_BYTES[dtype]
+        ideal = _layer_seconds(implementation, layer, dtype)
+        shape = list(layer)
     times_ns = ideal * 1e9 * (1.0 + np.abs(rng.normal(0.0, 0.01, REPETITIONS)))
-    shape = [max(1, elements // CHANNELS), min(CHANNELS, elements)]
-    name = f"{activation}/{direction}/{implementation}/{device}/{dtype}/{elements}"
+    size = "x".join(map(str, layer)) if layer else str(elements)
+    name = f"{activation}/{direction}/{implementation}/{device}/{dtype}/{size}"
     fields: dict[str, Any] = {
         "activation": activation, "direction": direction, "implementation": implementation,
         "device": device, "dtype": dtype, "input": "mixed", "shape": shape, "elements": elements,
@@ -102,6 +122,9 @@ def _run_entries(activation: str, direction: str, implementation: str, device: s
         "validation": {"max_abs_error": 0.0, "max_rel_error": 1.2e-7, "max_ulp": 1.0,
                        "tolerance": {"abs": 1e-6, "rel": 1e-5}, "passed": True},
     }
+    if layer is not None:
+        fields["flop"] = 2 * layer[0] * layer[1] * layer[2]
+        fields["peak_gflops"] = CPU_MATMUL_GFLOPS
     if device != "cpu":
         fields["l2"] = "cold"
     if direction == "forward":
@@ -135,11 +158,12 @@ def _run_entries(activation: str, direction: str, implementation: str, device: s
 def make_results(*, devices: tuple[str, ...] = ("cpu", "cuda:0"),
                  activations: tuple[str, ...] = ACTIVATIONS, dtypes: tuple[str, ...] = DTYPES,
                  directions: tuple[str, ...] = ("forward", "backward"),
-                 sizes: tuple[int, ...] = SIZES, seed: int = 0, host: str = "bench-host",
+                 sizes: tuple[int, ...] = SIZES, layers: tuple[tuple[int, int, int], ...] = (),
+                 seed: int = 0, host: str = "bench-host",
                  commit: str = "0123456789abcdef0123456789abcdef01234567",
                  date: str = "2025-11-23T07:00:00+00:00") -> dict[str, Any]:
     """A complete results document: every implementation of each device over the given
-    activations, dtypes, directions and sizes."""
+    activations, dtypes, directions and sizes, and on the CPU the GEMM layers (M, N, K)."""
     rng = np.random.default_rng(seed)
     benchmarks: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
@@ -158,6 +182,11 @@ def make_results(*, devices: tuple[str, ...] = ("cpu", "cuda:0"),
                         for elements in sizes:
                             benchmarks += _run_entries(activation, direction, implementation,
                                                        device, dtype, elements, rng)
+            for implementation in GEMM_IMPLEMENTATIONS if device == "cpu" else ():
+                for dtype in dtypes:
+                    for layer in layers:
+                        benchmarks += _run_entries(activation, "forward", implementation, device,
+                                                   dtype, layer[0] * layer[1], rng, layer)
     point = {"direction": "backward", "device": devices[0], "dtype": "f64", "input": "mixed",
              "shape": [16, CHANNELS], "elements": 16 * CHANNELS}
     failures = [

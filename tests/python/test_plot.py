@@ -31,9 +31,20 @@ def test_plot_writes_every_chart_kind(tmp_path, curves_file):
     assert len(pngs) >= 5
     assert all((out / f"{stem}.png").read_bytes().startswith(PNG_MAGIC) for stem in pngs)
     assert pngs == ["activation_curves", "bandwidth_cpu_f32_forward", "bandwidth_cuda0_f32_forward",
-                    "compare_device_f32_forward", "speedup_over_cudnn_cuda0_f32_forward",
+                    "compare_device_f32_forward", "gemm_cpu_f32_1024x1024x4096",
+                    "speedup_over_cudnn_cuda0_f32_forward",
                     "speedup_over_naive_cpu_f32_forward", "speedup_over_naive_cuda0_f32_forward",
                     "speedup_over_onednn_cpu_f32_forward"]
+
+
+def test_gemm_chart_compares_fused_with_unfused_under_the_matmul_roof(small_results_file):
+    chart = next(charts.gemm_charts(_dataset(small_results_file)))
+    assert chart.name == "gemm_cpu_f32_1024x1024x4096"
+    ax = chart.figure.axes[0]
+    assert [label.get_text() for label in ax.get_xticklabels()] == ["relu", "gelu"]
+    roofs = [line.get_ydata()[0] for line in ax.lines if line.get_linestyle() == "--"]
+    assert roofs == [pytest.approx(results_factory.CPU_MATMUL_GFLOPS)]
+    assert {"fused_gemm", "unfused_gemm", "plain matmul, the roof"} <= set(_legend_labels(chart))
 
 
 def test_forward_and_backward_are_compared(small_results_file):

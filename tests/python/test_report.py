@@ -7,7 +7,7 @@ import re
 import pytest
 import report
 import results_factory
-from actbench_results import group_into_datasets, load_all, load_results
+from actbench_results import format_seconds, group_into_datasets, load_all, load_results
 from conftest import TINY
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -63,6 +63,34 @@ def test_headline_picks_the_fastest_at_the_largest_size(small_results_file):
     assert relu["vs naive"] == f"{naive:.2f}x"
     assert relu["vs vendor library"].endswith("(onednn)")
     assert rows[("relu", "forward", "f32", "cuda:0")]["vs vendor library"].endswith("(cudnn)")
+
+
+def test_gemm_layers_table_compares_fused_with_unfused(small_results_file):
+    dataset = group_into_datasets([load_results(small_results_file)])[0]
+    table = report.gemm_layers(dataset)[-1]
+    rows = {(row[0], row[2]): dict(zip(table.headers, row)) for row in table.rows}
+    assert set(rows) == {("relu", "cpu"), ("gelu", "cpu")}
+    relu = rows[("relu", "cpu")]
+    layers = {k.implementation: c for k, c in dataset.cases.items()
+              if k.layer and k.activation == "relu"}
+    fused, unfused = layers["fused_gemm"], layers["unfused_gemm"]
+    assert relu["layer (MxNxK)"] == "1024x1024x4096"
+    assert relu["saved by fusing"] == format_seconds(unfused.median_time - fused.median_time)
+    assert report._signed_seconds(-2e-3) == "-2 ms"   # a fused layer slower than the unfused one
+    one_pass = next(c for k, c in dataset.cases.items() if (k.activation, k.implementation,
+                    k.direction, k.device, k.elements) == ("relu", "fused_bias", "forward", "cpu",
+                                                           1 << 20))
+    assert relu["one bias + activation pass"] == format_seconds(one_pass.median_time)
+    gflops = 2 * 1024 * 1024 * 4096 / fused.median_time / 1e9
+    assert relu["fused GFLOP/s"] == f"{gflops:.1f}"
+    assert relu["of the matmul roof"] == f"{gflops / results_factory.CPU_MATMUL_GFLOPS:.1%}"
+
+
+def test_gemm_layers_stay_out_of_the_headline_and_charts(small_results_file):
+    dataset = group_into_datasets([load_results(small_results_file)])[0]
+    assert not any(c.key.layer for c in report.representative(dataset.cases.values()))
+    table = report.headline(dataset)
+    assert "gemm" not in " ".join(row[4] for row in table.rows)
 
 
 def test_skipped_cases_are_grouped_by_reason(small_results_file):
