@@ -17,20 +17,10 @@ nlohmann::json by_count(const std::map<int, Value>& values) {
   return out;
 }
 
-// {"f32": GFLOP/s, ...} of the roofs measured under `key` (a thread count, or a GPU index).
-nlohmann::json matmul_roofs(const std::map<std::pair<int, DType>, double>& roofs, int key) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [where, gflops] : roofs) {
-    if (where.first == key) out[std::string(name_of(where.second))] = gflops;
-  }
-  return out;
-}
-
 nlohmann::json cpu_json(const CpuInfo& cpu, const Peaks& peaks) {
-  nlohmann::json matmul = nlohmann::json::object();
-  for (const auto& roof : peaks.cpu_matmul_gflops) {
-    const int threads = roof.first.first;
-    matmul[std::to_string(threads)] = matmul_roofs(peaks.cpu_matmul_gflops, threads);
+  nlohmann::json matmul = nlohmann::json::object();  // {"2": {"f32": GFLOP/s, ...}}
+  for (const auto& [where, gflops] : peaks.cpu_matmul_gflops) {
+    matmul[std::to_string(where.first)][std::string(name_of(where.second))] = gflops;
   }
   nlohmann::json caches = nlohmann::json::array();
   for (const CacheLevel& c : cpu.caches) caches.push_back({{"level", c.level}, {"type", c.type}, {"size_bytes", c.size_bytes}});
@@ -62,8 +52,8 @@ nlohmann::json gpu_json(const GpuInfo& g, const Peaks& peaks) {
     out["copy_bandwidth_gbps"] = peaks.gpu_gbps().at(g.index);
     out["copy_bandwidth_samples_gbps"] = it->second;
   }
-  if (nlohmann::json matmul = matmul_roofs(peaks.gpu_matmul_gflops, g.index); !matmul.empty()) {
-    out["matmul_gflops"] = std::move(matmul);
+  for (const auto& [where, gflops] : peaks.gpu_matmul_gflops) {
+    if (where.first == g.index) out["matmul_gflops"][std::string(name_of(where.second))] = gflops;
   }
   return out;
 }

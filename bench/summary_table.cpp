@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/case.hpp"
+
 namespace actbench::cli {
 namespace {
 
@@ -38,8 +40,7 @@ bool is_headline(const nlohmann::json& e) {
 std::string size_of_entry(const nlohmann::json& e) {
   const nlohmann::json& shape = e.at("shape");
   if (shape.size() == 3) {
-    return std::to_string(shape[0].get<std::int64_t>()) + "x" + std::to_string(shape[1].get<std::int64_t>()) + "x" +
-           std::to_string(shape[2].get<std::int64_t>());
+    return size_label(Shape{shape[0].get<std::int64_t>(), shape[1].get<std::int64_t>(), shape[2].get<std::int64_t>()});
   }
   return format_elements(e.value("elements", std::int64_t{0}));
 }

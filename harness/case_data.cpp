@@ -81,7 +81,21 @@ struct Comparison {
     result.passed = false;
     if (!std::isfinite(err)) result.max_abs_error = std::numeric_limits<double>::infinity();
   }
+
+  // Bit i of a 1-bit mask, which must equal the reference's.
+  void check_bit(std::int64_t i, bool got, bool want, double input) {
+    if (got == want) return;
+    if (result.mismatches++ == 0) {
+      result.first_mismatch = std::string(what) + " bit " + std::to_string(i) + " is " + (got ? "1" : "0") +
+                              " for input " + std::to_string(input);
+    }
+    result.passed = false;
+  }
 };
+
+bool bit(const std::vector<std::uint8_t>& bytes, std::int64_t i) {
+  return (bytes[static_cast<std::size_t>(i / 8)] >> (i % 8)) & 1u;
+}
 
 template <class T>
 void fill_with(Buffer& b, std::size_t count, T value) {
@@ -279,14 +293,9 @@ ValidationResult CaseData::validate() const {
     std::vector<std::uint8_t> bits(ref.mask.size());
     const Buffer& mb = buffer_of(operands_.mask);
     mb.download(bits.data(), bits.size());
+    Comparison compare_mask{result, case_.dtype, "mask"};
     for (std::int64_t i = 0; i < n; ++i) {
-      const bool want = (ref.mask[i / 8] >> (i % 8)) & 1u;
-      const bool have = (bits[i / 8] >> (i % 8)) & 1u;
-      if (want != have && result.mismatches++ == 0) {
-        result.first_mismatch = "mask bit " + std::to_string(i) + " is " + (have ? "1" : "0") + " for input " +
-                                std::to_string(x_[i]);
-      }
-      if (want != have) result.passed = false;
+      compare_mask.check_bit(i, bit(bits, i), bit(ref.mask, i), x_[static_cast<std::size_t>(i)]);
     }
   }
 
@@ -317,35 +326,25 @@ ValidationResult CaseData::validate_gemm() const {
   result.tolerance = tolerance_for(case_, shape_);
   const Tolerance& tol = result.tolerance;
   const auto got = output_values();
+  // The epilogue's ReLU mask, when the case writes one: bit i of y set where z = x W + b > 0.
+  std::vector<std::uint8_t> bits;
+  if (case_.signature.mask_out) {
+    bits.resize(static_cast<std::size_t>((shape_.elements() + 7) / 8));
+    buffer_of(operands_.mask).download(bits.data(), bits.size());
+  }
   Comparison compare{result, case_.dtype, "y (its input: x W + b)"};
+  Comparison compare_mask{result, case_.dtype, "mask (its input: x W + b)"};
   const std::size_t channels = static_cast<std::size_t>(shape_.channels);
   for (std::size_t j = 0; j < ref.rows.size(); ++j) {
     for (std::size_t n = 0; n < channels; ++n) {
       const std::size_t at = j * channels + n;
       const std::int64_t i = ref.rows[j] * shape_.channels + static_cast<std::int64_t>(n);
-      const double allowed = tol.abs + tol.rel * std::abs(ref.y[at]) +
-                             gemm_rounding_allowance(case_, shape_, ref.magnitude[at]);
-      compare.check(i, got[static_cast<std::size_t>(i)], ref.y[at], allowed, ref.z[at]);
-    }
-  }
-  if (case_.signature.mask_out) {
-    // The epilogue's ReLU mask, bit i of y set where z > 0. Where z is within the product's rounding
-    // of 0, its sign is the rounding's: those bits are not held to the reference.
-    std::vector<std::uint8_t> bits(static_cast<std::size_t>((shape_.elements() + 7) / 8));
-    buffer_of(operands_.mask).download(bits.data(), bits.size());
-    for (std::size_t j = 0; j < ref.rows.size(); ++j) {
-      for (std::size_t n = 0; n < channels; ++n) {
-        const std::size_t at = j * channels + n;
-        if (std::abs(ref.z[at]) <= gemm_rounding_allowance(case_, shape_, ref.magnitude[at])) continue;
-        const std::int64_t i = ref.rows[j] * shape_.channels + static_cast<std::int64_t>(n);
-        const bool want = ref.z[at] > 0;
-        const bool have = (bits[static_cast<std::size_t>(i / 8)] >> (i % 8)) & 1u;
-        if (want == have) continue;
-        if (result.mismatches++ == 0) {
-          result.first_mismatch = "mask bit " + std::to_string(i) + " is " + (have ? "1" : "0") + " for x W + b = " +
-                                  std::to_string(ref.z[at]);
-        }
-        result.passed = false;
+      const double rounding = gemm_rounding_allowance(case_, shape_, ref.magnitude[at]);
+      compare.check(i, got[static_cast<std::size_t>(i)], ref.y[at], tol.abs + tol.rel * std::abs(ref.y[at]) + rounding,
+                    ref.z[at]);
+      // Where z is within the product's rounding of 0, its sign is the rounding's: not held to the reference.
+      if (!bits.empty() && std::abs(ref.z[at]) > rounding) {
+        compare_mask.check_bit(i, bit(bits, i), ref.z[at] > 0, ref.z[at]);
       }
     }
   }

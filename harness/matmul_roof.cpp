@@ -17,7 +17,6 @@ constexpr int kRuns = 3;
 double measure_matmul_gflops(Device device, DType dtype, Shape layer, const ExecContext& ctx) {
   // A layer case's buffers, holding the same non-zero inputs as the layers'.
   Case product;
-  product.activation = "relu";
   product.implementation = "matmul";
   product.device = device;
   product.dtype = dtype;
