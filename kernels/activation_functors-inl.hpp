@@ -84,7 +84,7 @@ struct Elu : ActivationDefaults {
   static constexpr double kAlpha = 1.0;
   template <class M>
   AB_HD static typename M::V forward(typename M::V x) {
-    return M::select(M::gt(x, M::c(0)), x, M::c(kAlpha) * M::expm1(x));
+    return M::select(M::gt(x, M::c(0)), x, M::c(kAlpha) * M::expm1_nonpositive(x));
   }
   template <class M>
   AB_HD static typename M::V derivative(typename M::V x) {
@@ -99,7 +99,7 @@ struct Selu : ActivationDefaults {
   static constexpr double kLambda = 1.0507009873554804934193349852946;
   template <class M>
   AB_HD static typename M::V forward(typename M::V x) {
-    return M::c(kLambda) * M::select(M::gt(x, M::c(0)), x, M::c(kAlpha) * M::expm1(x));
+    return M::c(kLambda) * M::select(M::gt(x, M::c(0)), x, M::c(kAlpha) * M::expm1_nonpositive(x));
   }
   template <class M>
   AB_HD static typename M::V derivative(typename M::V x) {
