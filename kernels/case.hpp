@@ -73,8 +73,8 @@ struct ExecContext {
   int threads = 1;          // CPU worker threads the case may use
   void* stream = nullptr;   // cudaStream_t for GPU cases
   int device_index = 0;     // which GPU
-  // CPU: the last-level cache. Kernels write an output at least this large with non-temporal stores
-  // (0: never), since the cache could not keep it until it is read again.
+  // CPU: the last-level cache. A pass that touches more than this writes its output with
+  // non-temporal stores (0: never), since the cache could not keep it until it is read again.
   std::int64_t cache_bytes = 0;
 };
 

@@ -27,23 +27,39 @@ struct Pass {
   Stores stores = Stores::cached;
 };
 
-// Streaming stores once a pass's output alone fills the last-level cache.
+// The bytes one pass over op touches: its output and each tensor it reads, once each (in place the
+// output is its own input). doubling: 2 where CReLU's forward output or backward dy is 2C wide.
 template <class T>
-Stores stores_for(std::int64_t output_elements, const ExecContext& ctx) {
-  const std::int64_t bytes = output_elements * static_cast<std::int64_t>(sizeof(T));
-  return ctx.cache_bytes > 0 && bytes >= ctx.cache_bytes ? Stores::streaming : Stores::cached;
+std::int64_t footprint_bytes(Direction direction, const Operands& op, std::int64_t doubling = 1) {
+  const std::int64_t n = op.shape.elements();
+  const std::int64_t tensor = n * static_cast<std::int64_t>(sizeof(T));
+  const bool forward = direction == Direction::forward;
+  const bool reads_mask = !forward && op.mask;  // instead of x
+  std::int64_t bytes = tensor * (forward ? doubling : 1);
+  if (op.x && op.x != op.out && !reads_mask) bytes += tensor;
+  if (op.dy && op.dy != op.out) bytes += tensor * (forward ? 1 : doubling);
+  if (op.mask) bytes += (n + 7) / 8;
+  return bytes;
 }
 
-// The stores for the activation's own pass over op; CReLU's forward writes twice its input. Passes
-// with exp/erf/tanh inside are bound by their arithmetic, not by memory, so the read for ownership
-// that streaming saves costs them nothing, while the non-temporal stores slowed them down: 5-18% at
-// 16M elements on the 2-core EPYC VM (f32 silu 19.2 -> 14.8 GB/s, sigmoid 21.2 -> 17.1, elu forward
-// 22.0 -> 18.2; bf16 and backward alike), where relu gained 1.3x. They keep cached stores.
+// Streaming stores once a pass touches more than the last-level cache holds: its output would be
+// evicted before anything reads it again, so reading each line for ownership first is wasted. On the
+// 2-core EPYC VM (16 MiB LLC) this rule, rather than "the output alone fills the LLC", took f32 relu
+// at 3M elements (24 MiB touched) from 29-32 to 43 GB/s; at 2M (16 MiB) cached stores are kept, since
+// the input then sometimes stays in the cache (46-124 GB/s cached against 43-45 streaming).
+inline Stores stores_for(std::int64_t footprint, const ExecContext& ctx) {
+  return ctx.cache_bytes > 0 && footprint > ctx.cache_bytes ? Stores::streaming : Stores::cached;
+}
+
+// The stores for the activation's own pass over op. Passes with exp/erf/tanh inside are bound by
+// their arithmetic, not by memory, so the read for ownership that streaming saves costs them nothing,
+// while the non-temporal stores slowed them down: 5-18% at 16M elements on the 2-core EPYC VM (f32
+// silu 19.2 -> 14.8 GB/s, sigmoid 21.2 -> 17.1, elu forward 22.0 -> 18.2; bf16 and backward alike),
+// where relu gained 1.3x. They keep cached stores.
 template <class Act, class T>
 Stores activation_stores(Direction direction, const Operands& op, const ExecContext& ctx) {
   if (Act::kTranscendental) return Stores::cached;
-  const bool doubled = Act::kConcatNegated && direction == Direction::forward;
-  return stores_for<T>(op.shape.elements() * (doubled ? 2 : 1), ctx);
+  return stores_for(footprint_bytes<T>(direction, op, Act::kConcatNegated ? 2 : 1), ctx);
 }
 
 // Where the per-channel totals of a reducing pass go (none, the bias gradient, the zero counts). The
@@ -201,7 +217,7 @@ Runner unfused_bias_runner(Direction direction, const Operands& op, const ExecCo
   Operands activate = op;
   activate.x = z;
   activate.bias = nullptr;
-  return SweepRunner<>({{table.bias_pass, add, stores_for<T>(op.shape.elements(), ctx)}, {act.plain, activate, stores}},
+  return SweepRunner<>({{table.bias_pass, add, stores_for(footprint_bytes<T>(direction, add), ctx)}, {act.plain, activate, stores}},
                        workers, std::nullopt, scratch);
 }
 
