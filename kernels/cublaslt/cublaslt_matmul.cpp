@@ -2,7 +2,6 @@
 
 #include <cuda_runtime_api.h>
 
-#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -10,6 +9,7 @@
 #include "kernels/cublaslt/cublaslt_check.hpp"
 #include "kernels/cuda/cuda_check.hpp"
 #include "kernels/cuda/device_memory.hpp"
+#include "kernels/cuda/library_handles.hpp"
 
 namespace actbench::cublaslt {
 namespace {
@@ -17,23 +17,13 @@ namespace {
 // What cuBLASLt's heuristic may use for split-K and stream-K reductions: what PyTorch gives it too.
 constexpr std::size_t kWorkspaceBytes = std::size_t{32} << 20;
 
-// One handle per (thread, device), created on first use: a handle belongs to the device current at
-// its creation.
 cublasLtHandle_t handle_for(int device) {
-  struct Handles {
-    std::map<int, cublasLtHandle_t> by_device;
-    // At thread exit a failure has no one to go to.
-    ~Handles() {
-      for (auto& [index, handle] : by_device) static_cast<void>(cublasLtDestroy(handle));
-    }
-  };
-  thread_local Handles handles;
-  auto found = handles.by_device.find(device);
-  if (found != handles.by_device.end()) return found->second;
-  cublasLtHandle_t handle = nullptr;
-  AB_CUBLAS_CHECK(cublasLtCreate(&handle));
-  handles.by_device.emplace(device, handle);
-  return handle;
+  thread_local cuda::ThreadDeviceHandles<cublasLtHandle_t, cublasLtDestroy> handles;
+  return handles.get(device, [] {
+    cublasLtHandle_t handle = nullptr;
+    AB_CUBLAS_CHECK(cublasLtCreate(&handle));
+    return handle;
+  });
 }
 
 cudaDataType_t data_type(DType d) {
@@ -46,18 +36,9 @@ cudaDataType_t data_type(DType d) {
   return CUDA_R_32F;
 }
 
-struct DestroyLayout {
-  void operator()(cublasLtMatrixLayout_t l) const { static_cast<void>(cublasLtMatrixLayoutDestroy(l)); }
-};
-struct DestroyMatmul {
-  void operator()(cublasLtMatmulDesc_t d) const { static_cast<void>(cublasLtMatmulDescDestroy(d)); }
-};
-struct DestroyPreference {
-  void operator()(cublasLtMatmulPreference_t p) const { static_cast<void>(cublasLtMatmulPreferenceDestroy(p)); }
-};
-using Layout = std::unique_ptr<cublasLtMatrixLayoutOpaque_t, DestroyLayout>;
-using MatmulDesc = std::unique_ptr<cublasLtMatmulDescOpaque_t, DestroyMatmul>;
-using Preference = std::unique_ptr<cublasLtMatmulPreferenceOpaque_t, DestroyPreference>;
+using Layout = cuda::Owned<cublasLtMatrixLayout_t, cublasLtMatrixLayoutDestroy>;
+using MatmulDesc = cuda::Owned<cublasLtMatmulDesc_t, cublasLtMatmulDescDestroy>;
+using Preference = cuda::Owned<cublasLtMatmulPreference_t, cublasLtMatmulPreferenceDestroy>;
 
 Layout column_major(DType dtype, std::int64_t rows, std::int64_t cols) {
   cublasLtMatrixLayout_t raw = nullptr;

@@ -1,42 +1,18 @@
 #include "kernels/cudnn/cudnn_context.hpp"
 
-#include <map>
-
+#include "kernels/cuda/library_handles.hpp"
 #include "kernels/cudnn/cudnn_check.hpp"
 
 namespace actbench::cudnn {
-namespace {
-
-// A cuDNN handle is bound to the device current at creation and is not meant to be shared between
-// threads that set different streams, hence one per (thread, device).
-class ThreadHandles {
- public:
-  ThreadHandles() = default;
-  ThreadHandles(const ThreadHandles&) = delete;
-  ThreadHandles& operator=(const ThreadHandles&) = delete;
-  ~ThreadHandles() {
-    // A destructor cannot report failure, and at thread exit there is no one left to tell.
-    for (auto& [device, handle] : handles_) static_cast<void>(cudnnDestroy(handle));
-  }
-  cudnnHandle_t get(int device) {
-    auto found = handles_.find(device);
-    if (found != handles_.end()) return found->second;
-    cudnnHandle_t handle = nullptr;
-    AB_CUDNN_CHECK(cudnnCreate(&handle));
-    handles_.emplace(device, handle);
-    return handle;
-  }
-
- private:
-  std::map<int, cudnnHandle_t> handles_;
-};
-
-}  // namespace
 
 cudnnHandle_t handle_for(const ExecContext& ctx) {
-  thread_local ThreadHandles handles;
+  thread_local cuda::ThreadDeviceHandles<cudnnHandle_t, cudnnDestroy> handles;
   AB_CUDA_CHECK(cudaSetDevice(ctx.device_index));
-  cudnnHandle_t handle = handles.get(ctx.device_index);
+  cudnnHandle_t handle = handles.get(ctx.device_index, [] {
+    cudnnHandle_t created = nullptr;
+    AB_CUDNN_CHECK(cudnnCreate(&created));
+    return created;
+  });
   AB_CUDNN_CHECK(cudnnSetStream(handle, static_cast<cudaStream_t>(ctx.stream)));
   return handle;
 }

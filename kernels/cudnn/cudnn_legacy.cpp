@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "kernels/cuda/library_handles.hpp"
 #include "kernels/cudnn/cudnn_check.hpp"
 #include "kernels/cudnn/cudnn_context.hpp"
 #include "kernels/cudnn/cudnn_families.hpp"
@@ -62,14 +63,8 @@ constexpr double kOneD = 1, kZeroD = 0;
 const void* one(DType d) { return d == DType::f64 ? static_cast<const void*>(&kOneD) : &kOneF; }
 const void* zero(DType d) { return d == DType::f64 ? static_cast<const void*>(&kZeroD) : &kZeroF; }
 
-struct DestroyTensor {
-  void operator()(cudnnTensorDescriptor_t d) const { static_cast<void>(cudnnDestroyTensorDescriptor(d)); }
-};
-struct DestroyActivation {
-  void operator()(cudnnActivationDescriptor_t d) const { static_cast<void>(cudnnDestroyActivationDescriptor(d)); }
-};
-using TensorDescriptor = std::unique_ptr<cudnnTensorStruct, DestroyTensor>;
-using ActivationDescriptor = std::unique_ptr<cudnnActivationStruct, DestroyActivation>;
+using TensorDescriptor = cuda::Owned<cudnnTensorDescriptor_t, cudnnDestroyTensorDescriptor>;
+using ActivationDescriptor = cuda::Owned<cudnnActivationDescriptor_t, cudnnDestroyActivationDescriptor>;
 
 // rows x channels as N x C x 1 x 1: the legacy API is elementwise, any packed 4-D view will do.
 TensorDescriptor tensor_descriptor(DType dtype, Shape shape) {
