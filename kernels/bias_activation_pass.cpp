@@ -10,8 +10,12 @@ namespace actbench {
 
 Runner prepare_bias_activation_pass(std::string_view activation, Device device, DType dtype, const Operands& layer,
                                     const ExecContext& ctx) {
-  const std::string id = std::string(activation) + "/forward/fused_bias/" + std::string(name_of(device)) + "/" +
-                         std::string(name_of(dtype));
+  Case wanted;
+  wanted.activation = activation;
+  wanted.implementation = "fused_bias";
+  wanted.device = device;
+  wanted.dtype = dtype;
+  const std::string id = wanted.id();
   const Case* pass = registry().find(id);
   if (!pass || !pass->runnable()) {
     throw std::runtime_error("the unfused layer's activation pass " + id + " cannot run" +
