@@ -15,7 +15,7 @@ void time_cpu_point(benchmark::State& state, PointSession& session, std::size_t 
   }
   const Runner& run = active->run;
   try {
-    if (!active->inplace) {
+    if (!active->restore) {
       for (auto _ : state) run();
     } else {
       // An in-place case run back to back would transform its own output: sigmoid and gelu iterate
@@ -25,10 +25,11 @@ void time_cpu_point(benchmark::State& state, PointSession& session, std::size_t 
       // one of them a CPU-time system call of about a microsecond) would cost more than a
       // cache-resident run; instead each run is timed alone with steady_clock, whose read costs tens
       // of nanoseconds, and reported as manual time. The restore leaves the input where a
-      // steady-state loop of the out-of-place case leaves it too: in cache as far as it fits.
+      // steady-state loop of the out-of-place case leaves it too: in cache as far as it fits, each
+      // thread's chunk in its own core's.
       using Clock = std::chrono::steady_clock;
       for (auto _ : state) {
-        active->data->restore_inplace_input();
+        active->restore();
         const auto start = Clock::now();
         run();
         state.SetIterationTime(std::chrono::duration<double>(Clock::now() - start).count());

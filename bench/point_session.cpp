@@ -71,7 +71,6 @@ void PointSession::build(std::size_t index) {
   const Point& p = points_[index];
   PointOutcome& out = outcomes_[index];
   auto active = std::make_unique<Active>();
-  active->inplace = p.c->signature.inplace;
   ExecContext ctx;
 
   // Allocation and Prepare may refuse the point (no memory, a library that cannot express it):
@@ -80,6 +79,9 @@ void PointSession::build(std::size_t index) {
     ctx = context_for(p);
     active->data = std::make_unique<CaseData>(*p.c, p.shape, p.input, seed_, p.device_index);
     active->run = p.c->prepare(active->data->operands(), ctx);
+    if (p.c->signature.inplace) {
+      active->restore = [data = active->data.get(), threads = ctx.threads] { data->restore_inplace_input(threads); };
+    }
   } catch (const std::bad_alloc&) {
     out.status = PointStatus::skipped;
     out.reason = "does not fit in host memory";
@@ -106,9 +108,7 @@ void PointSession::build(std::size_t index) {
     }
     if (p.c->direction == Direction::forward) out.sparsity = active->data->output_sparsity();
     if (p.c->device == Device::cuda) {
-      std::function<void()> restore;
-      if (active->inplace) restore = [data = active->data.get()] { data->restore_inplace_input(); };
-      active->sampler = std::make_unique<GpuSampler>(active->run, ctx, p.cold_l2, restore);
+      active->sampler = std::make_unique<GpuSampler>(active->run, ctx, p.cold_l2, active->restore);
       // Where the working set fits in L2 the kernel takes a few microseconds, as long as a launch:
       // report the launch overhead there, separately from the kernel time.
       if (static_cast<std::size_t>(minimum_bytes(*p.c, p.shape)) <= machine_.gpus[p.device_index].l2_bytes) {

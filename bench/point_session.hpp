@@ -42,7 +42,7 @@ class PointSession {
     Runner run;
     std::unique_ptr<CaseData> data;
     std::unique_ptr<GpuSampler> sampler;  // GPU points
-    bool inplace = false;
+    std::function<void()> restore;        // in-place points: puts the overwritten input back
   };
 
   // between_points runs before each point is built, outside any timed region, with no point's

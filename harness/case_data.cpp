@@ -11,6 +11,7 @@
 
 #include "harness/gemm_reference.hpp"
 #include "harness/reference.hpp"
+#include "kernels/cpu/pass_split_copy.hpp"
 
 namespace actbench {
 namespace {
@@ -209,12 +210,19 @@ CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t s
   reset();
 }
 
-void CaseData::restore_inplace_input() {
-  if (inplace_target_) inplace_target_->copy_from(pristine_);
+void CaseData::restore_inplace_input(int threads) {
+  if (!inplace_target_) return;
+  if (case_.device != Device::cpu) {
+    inplace_target_->copy_from(pristine_);
+    return;
+  }
+  const std::size_t element_bytes = size_of(case_.dtype);
+  pass_split_copy(case_.activation, threads, inplace_target_->data(), pristine_.data(),
+                  static_cast<std::int64_t>(pristine_.bytes() / element_bytes), element_bytes);
 }
 
 void CaseData::reset() {
-  restore_inplace_input();
+  restore_inplace_input(1);
   const std::int64_t n = shape_.elements();
   const Signature& s = case_.signature;
   const bool forward = case_.direction == Direction::forward;

@@ -23,8 +23,11 @@ class CaseData {
   const Operands& operands() const { return operands_; }
   // Before every validated run: restores inputs that an in-place case overwrote, poisons outputs.
   void reset();
-  // Restores only what an in-place run overwrote (cheap; for timing loops). No-op otherwise.
-  void restore_inplace_input();
+  // Restores only what an in-place run overwrote (for timing loops; a no-op otherwise). On the CPU
+  // the copy is split between `threads` as the case's pass splits the tensor (pass_split_copy), so
+  // the run finds each chunk in its own core's cache; a single-threaded restore left half of it in
+  // the other core's and made in-place 1.3-3x slower than out-of-place on cache-resident sizes.
+  void restore_inplace_input(int threads);
   // Downloads the outputs and compares them with the float64 reference.
   ValidationResult validate() const;
   // The primary output (y, or dx) as float64, and its fraction of exactly-zero elements (for a
