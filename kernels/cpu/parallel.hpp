@@ -13,11 +13,12 @@ namespace actbench {
 // A thread gets at least this many elements, so that the work outweighs waking and joining a warm
 // OpenMP team (1-3 us). Memory-bound relu takes ~2 us per 16K elements on one core (measured on a
 // 16-core AVX-512 Xeon: 2 threads first win at 32K, 16 threads at 256K). The transcendental ones
-// cost 0.5-1 ns per element on one AVX2 core (2-core EPYC VM, after the f32 exp/erf of
-// vector_math-inl.hpp), so 2K elements are 1-2 us of work: a 4K-element sigmoid or gelu is split
-// in two, as oneDNN splits it.
+// cost 0.5-1 ns per element on one AVX2 core (Zen 2 VM) but 0.12-0.2 ns on one AVX-512 Zen 5 core,
+// where splitting 4K elements in two made them slower (f32 forward: tanh 0.82 -> 1.70 us, elu
+// 0.48 -> 0.73, sigmoid 0.65 -> 0.81) and 8K elements broke even or won (gelu 1.44 -> 1.22 us,
+// tanh 1.65 -> 1.34). So they split from 8K elements on.
 inline constexpr std::int64_t kMinElementsPerThread = 16 * 1024;
-inline constexpr std::int64_t kMinElementsPerThreadTranscendental = 2 * 1024;
+inline constexpr std::int64_t kMinElementsPerThreadTranscendental = 4 * 1024;
 
 template <class Act>
 int worker_count(std::int64_t elements, int requested) {
