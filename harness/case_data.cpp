@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include <omp.h>
+
 #include "harness/gemm_reference.hpp"
 #include "harness/reference.hpp"
 #include "kernels/cpu/pass_split_copy.hpp"
@@ -20,6 +22,7 @@ namespace {
 template <class T>
 std::vector<T> to_storage(std::vector<double>& values) {
   std::vector<T> out(values.size());
+#pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < values.size(); ++i) {
     using Compute = typename DTypeTraits<T>::Compute;
     out[i] = DTypeTraits<T>::store(static_cast<Compute>(values[i]));
@@ -33,6 +36,7 @@ std::vector<double> from_storage(const Buffer& b, std::size_t count) {
   std::vector<T> raw(count);
   b.download(raw.data(), count * sizeof(T));
   std::vector<double> out(count);
+#pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<double>(DTypeTraits<T>::load(raw[i]));
   return out;
 }
@@ -93,6 +97,31 @@ struct Comparison {
     result.passed = false;
   }
 };
+
+// Folds a part of a comparison into the whole; parts arrive in index order, so the first mismatch
+// kept is the lowest-index one.
+void merge_into(ValidationResult& whole, const ValidationResult& part) {
+  if (part.mismatches > 0 && whole.mismatches == 0) whole.first_mismatch = part.first_mismatch;
+  whole.mismatches += part.mismatches;
+  whole.passed = whole.passed && part.passed;
+  whole.max_abs_error = std::max(whole.max_abs_error, part.max_abs_error);
+  whole.max_rel_error = std::max(whole.max_rel_error, part.max_rel_error);
+  whole.max_ulp = std::max(whole.max_ulp, part.max_ulp);
+}
+
+// Runs check(part, begin, end) on contiguous shares of [0, count), one per OpenMP thread, each into
+// its own result, and merges them into `result` as one sequential loop would have filled it.
+template <class Check>
+void check_in_parallel(ValidationResult& result, std::int64_t count, const Check& check) {
+  std::vector<ValidationResult> parts(static_cast<std::size_t>(omp_get_max_threads()));
+#pragma omp parallel
+  {
+    const std::int64_t thread = omp_get_thread_num();
+    const std::int64_t threads = omp_get_num_threads();
+    check(parts[static_cast<std::size_t>(thread)], count * thread / threads, count * (thread + 1) / threads);
+  }
+  for (const ValidationResult& part : parts) merge_into(result, part);
+}
 
 bool bit(const std::vector<std::uint8_t>& bytes, std::int64_t i) {
   return (bytes[static_cast<std::size_t>(i / 8)] >> (i % 8)) & 1u;
@@ -264,21 +293,23 @@ ValidationResult CaseData::validate() const {
   const Tolerance& tol = result.tolerance;
 
   const auto got = output_values();
-  Comparison compare{result, case_.dtype, forward ? "y" : "dx"};
-  for (std::size_t i = 0; i < ref.out.size(); ++i) {
-    const std::size_t src = forward && s.out_factor == 2
-                                ? (i / (2 * shape_.channels)) * shape_.channels + i % shape_.channels
-                                : i;
-    double scale = 1;
-    if (!forward && s.out_factor == 2) {  // dx reads dy_lo and dy_hi of its row
-      const std::size_t lo = (i / shape_.channels) * 2 * shape_.channels + i % shape_.channels;
-      scale = std::max({scale, std::abs(dy_[lo]), std::abs(dy_[lo + shape_.channels])});
-    } else if (!forward) {
-      scale = std::max(scale, std::abs(dy_[i]));
+  const auto channels = static_cast<std::size_t>(shape_.channels);
+  check_in_parallel(result, static_cast<std::int64_t>(ref.out.size()), [&](ValidationResult& part, std::int64_t begin,
+                                                                          std::int64_t end) {
+    Comparison compare{part, case_.dtype, forward ? "y" : "dx"};
+    for (auto i = static_cast<std::size_t>(begin); i < static_cast<std::size_t>(end); ++i) {
+      const std::size_t src = forward && s.out_factor == 2 ? (i / (2 * channels)) * channels + i % channels : i;
+      double scale = 1;
+      if (!forward && s.out_factor == 2) {  // dx reads dy_lo and dy_hi of its row
+        const std::size_t lo = (i / channels) * 2 * channels + i % channels;
+        scale = std::max({scale, std::abs(dy_[lo]), std::abs(dy_[lo + channels])});
+      } else if (!forward) {
+        scale = std::max(scale, std::abs(dy_[i]));
+      }
+      compare.check(static_cast<std::int64_t>(i), got[i], ref.out[i], tol.abs * scale + tol.rel * std::abs(ref.out[i]),
+                    x_[src]);
     }
-    compare.check(static_cast<std::int64_t>(i), got[i], ref.out[i], tol.abs * scale + tol.rel * std::abs(ref.out[i]),
-                  x_[src]);
-  }
+  });
 
   if (!ref.bias_grad.empty()) {
     // A sum of `rows` terms: each addition may round (rows * eps_c relative to the sum of magnitudes).
@@ -286,10 +317,10 @@ ValidationResult CaseData::validate() const {
     const Buffer& db = buffer_of(operands_.bias_grad);
     const auto got_db = download_values(db, case_.dtype, ref.bias_grad.size());
     Comparison compare_db{result, case_.dtype, "bias_grad"};
+    const double dy_scale = std::max(1.0, std::abs(*std::max_element(dy_.begin(), dy_.end(), [](double a, double b) {
+                                              return std::abs(a) < std::abs(b);
+                                            })));
     for (std::size_t c = 0; c < ref.bias_grad.size(); ++c) {
-      const double dy_scale = std::max(1.0, std::abs(*std::max_element(dy_.begin(), dy_.end(), [](double a, double b) {
-                                                return std::abs(a) < std::abs(b);
-                                              })));
       const double allowed = tol.abs * dy_scale * static_cast<double>(shape_.rows) +
                              (tol.rel + static_cast<double>(shape_.rows) * eps_c) * ref.bias_grad_abs[c] +
                              epsilon_of(case_.dtype) * std::abs(ref.bias_grad[c]);
@@ -301,10 +332,12 @@ ValidationResult CaseData::validate() const {
     std::vector<std::uint8_t> bits(ref.mask.size());
     const Buffer& mb = buffer_of(operands_.mask);
     mb.download(bits.data(), bits.size());
-    Comparison compare_mask{result, case_.dtype, "mask"};
-    for (std::int64_t i = 0; i < n; ++i) {
-      compare_mask.check_bit(i, bit(bits, i), bit(ref.mask, i), x_[static_cast<std::size_t>(i)]);
-    }
+    check_in_parallel(result, n, [&](ValidationResult& part, std::int64_t begin, std::int64_t end) {
+      Comparison compare_mask{part, case_.dtype, "mask"};
+      for (std::int64_t i = begin; i < end; ++i) {
+        compare_mask.check_bit(i, bit(bits, i), bit(ref.mask, i), x_[static_cast<std::size_t>(i)]);
+      }
+    });
   }
 
   if (forward && s.zero_stats) {

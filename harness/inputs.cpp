@@ -1,6 +1,8 @@
 #include "harness/inputs.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <random>
 
@@ -25,29 +27,58 @@ std::optional<InputKind> parse_input_kind(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  std::vector<double> v(static_cast<std::size_t>(n));
-  // The values a kernel must get right beyond the smooth middle: NaN, both infinities, both zeros,
-  // f32/f16 denormals, and magnitudes where exp overflows.
-  constexpr double kSpecials[] = {std::numeric_limits<double>::quiet_NaN(),
-                                  std::numeric_limits<double>::infinity(),
-                                  -std::numeric_limits<double>::infinity(),
-                                  0.0, -0.0, 1e-40, -1e-40, 3e-8, -3e-8, 1e5, -1e5, 100.0, -100.0};
-  for (double& x : v) {
+namespace {
+
+// Values are drawn in blocks, each from its own generator seeded with (seed, block): reproducible
+// from the seed whatever the number of threads, and drawn by all of them: 64M elements took 1.4 s on
+// one Zen 5 core, 0.8 s on two, and a GPU sweep reaches 256M.
+constexpr std::int64_t kBlock = std::int64_t{1} << 16;
+
+// SplitMix64's finaliser: neighbouring blocks get unrelated generator states.
+std::uint64_t block_seed(std::uint64_t seed, std::uint64_t block) {
+  std::uint64_t z = seed + (block + 1) * 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+// The values a kernel must get right beyond the smooth middle: NaN, both infinities, both zeros,
+// f32/f16 denormals, and magnitudes where exp overflows.
+constexpr double kSpecials[] = {std::numeric_limits<double>::quiet_NaN(),
+                                std::numeric_limits<double>::infinity(),
+                                -std::numeric_limits<double>::infinity(),
+                                0.0, -0.0, 1e-40, -1e-40, 3e-8, -3e-8, 1e5, -1e5, 100.0, -100.0};
+
+struct Draw {
+  std::mt19937_64 rng;
+  std::normal_distribution<double> normal{0.0, 1.0};
+  std::uniform_real_distribution<double> unit{0.0, 1.0};
+
+  double operator()(InputKind kind) {
     switch (kind) {
-      case InputKind::mixed: x = normal(rng); break;
-      case InputKind::positive: x = std::abs(normal(rng)) + 1e-3; break;
-      case InputKind::negative: x = -std::abs(normal(rng)) - 1e-3; break;
-      case InputKind::dead90: x = unit(rng) < 0.9 ? -std::abs(normal(rng)) - 1e-3 : std::abs(normal(rng)) + 1e-3; break;
+      case InputKind::mixed: return normal(rng);
+      case InputKind::positive: return std::abs(normal(rng)) + 1e-3;
+      case InputKind::negative: return -std::abs(normal(rng)) - 1e-3;
+      case InputKind::dead90: return unit(rng) < 0.9 ? -std::abs(normal(rng)) - 1e-3 : std::abs(normal(rng)) + 1e-3;
       case InputKind::special:
-        x = unit(rng) < 0.01 ? kSpecials[static_cast<std::size_t>(unit(rng) * std::size(kSpecials)) % std::size(kSpecials)]
-                             : normal(rng);
-        break;
-      case InputKind::wide: x = unit(rng) * 24.0 - 12.0; break;
+        return unit(rng) < 0.01 ? kSpecials[static_cast<std::size_t>(unit(rng) * std::size(kSpecials)) % std::size(kSpecials)]
+                                : normal(rng);
+      case InputKind::wide: return unit(rng) * 24.0 - 12.0;
     }
+    return normal(rng);
+  }
+};
+
+}  // namespace
+
+std::vector<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed) {
+  std::vector<double> v(static_cast<std::size_t>(n));
+  const std::int64_t blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static)
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    Draw draw{std::mt19937_64(block_seed(seed, static_cast<std::uint64_t>(b)))};
+    const std::int64_t end = std::min(n, (b + 1) * kBlock);
+    for (std::int64_t i = b * kBlock; i < end; ++i) v[static_cast<std::size_t>(i)] = draw(kind);
   }
   return v;
 }
