@@ -7,7 +7,7 @@ namespace actbench::cli {
 
 struct BuildInfo {
   std::string version;           // the CMake project version
-  std::string git_commit;        // at configure time; "unknown" outside a git checkout
+  std::string git_commit;        // HEAD when built, "-dirty" if the tree differed; "unknown" outside git
   std::string build_type;        // Release, Debug, ...
   std::string compiler;          // "GNU 12.2.0"
   std::string google_benchmark;  // the version CMake found

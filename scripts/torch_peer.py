@@ -575,12 +575,17 @@ def project_version() -> str:
 
 
 def git_commit() -> str:
+    """HEAD, with "-dirty" when tracked files differ from it, as actbench stamps its builds."""
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=10)
     try:
-        result = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True,
-                                text=True, timeout=10)
+        head = git("rev-parse", "HEAD")
+        if head.returncode != 0:
+            return "unknown"
+        status = git("status", "--porcelain", "--untracked-files=no")
     except OSError:
         return "unknown"
-    return result.stdout.strip() if result.returncode == 0 else "unknown"
+    return head.stdout.strip() + ("-dirty" if status.stdout.strip() else "")
 
 
 def onednn_version() -> str:
