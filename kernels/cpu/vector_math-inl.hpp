@@ -50,19 +50,36 @@ struct HwyMath {
   static HWY_INLINE V expm1_nonpositive(V x) {
     return hn::IfThenElse(hn::Lt(x, c(kExpUnderflow)), c(-1), expm1_in_range(x));
   }
-  // tanh(|x|) = e / (e + 2) = 1 - 2 / (e + 2), e = expm1(2|x|). Highway's Tanh uses the first form
-  // everywhere and saturates at 18.7; near 1 that form rounds e + 2 to e and returns exactly 1 too
-  // early (for f64 from |x| ~ 17), so 1 - tanh^2, the derivative, vanishes where it should not. The
-  // second form is accurate there, the first near 0: one division serves both.
+  // f32: tanh(x) = x P(x^2) / Q(x^2) on |x| <= 9 (beyond, tanh rounds to +-1), a rational fit made by
+  // kernels/cpu/rational_fit.py: at most 3.6e-7 relative error (6.1 ulp) in f32 evaluation, in eight
+  // multiply-adds, two multiplies and a division, where the expm1 form costs an exp's reduction and
+  // polynomial besides its division and selects.
+  // f64: tanh(|x|) = e / (e + 2) = 1 - 2 / (e + 2), e = expm1(2|x|). Highway's Tanh uses the first
+  // form everywhere and saturates at 18.7; near 1 that form rounds e + 2 to e and returns exactly 1 too
+  // early (from |x| ~ 17), so 1 - tanh^2, the derivative, vanishes where it should not. The second
+  // form is accurate there, the first near 0: one division serves both.
   static HWY_INLINE V tanh(V x) {
-    const V abs = hn::Abs(x);
-    const V e = expm1_in_range(abs + abs);
-    const V r = c(1) / (e + c(2));
-    const V t = hn::IfThenElse(hn::Lt(abs, c(0.5)), e * r, c(1) - (r + r));
-    return hn::CopySignToAbs(hn::IfThenElse(hn::Gt(abs, c(kTanhIsOne)), c(1), t), x);
+    if constexpr (kSingle) {
+      const V z = x * x;
+      V p = c(1.8415824420969784e-11);
+      for (double k : {-1.2855251327412859e-08, 9.296580461262471e-06, 0.002924329743343056, 0.1292270693302032,
+                       0.99999997845682}) {
+        p = hn::MulAdd(p, z, c(k));
+      }
+      V q = c(0.00022857033108049377);
+      for (double k : {0.023778240891081694, 0.46256005405395656, 1.0}) q = hn::MulAdd(q, z, c(k));
+      // NaN fails the comparison and stays NaN through the fit.
+      return hn::IfThenElse(hn::Gt(hn::Abs(x), c(9)), hn::CopySign(c(1), x), x * p / q);
+    } else {
+      const V abs = hn::Abs(x);
+      const V e = expm1_in_range(abs + abs);
+      const V r = c(1) / (e + c(2));
+      const V t = hn::IfThenElse(hn::Lt(abs, c(0.5)), e * r, c(1) - (r + r));
+      return hn::CopySignToAbs(hn::IfThenElse(hn::Gt(abs, c(kTanhIsOne)), c(1), t), x);
+    }
   }
   // f32: erf(x) = x P(x^2) / Q(x^2) on |x| <= 4 (beyond, erf rounds to +-1), a rational fit made
-  // by kernels/cpu/erf_rational_fit.py: at most 3.75e-7 relative error (6.25 ulp) in f32
+  // by kernels/cpu/rational_fit.py: at most 3.75e-7 relative error (6.25 ulp) in f32
   // evaluation, denormals included, in ten multiply-adds, two multiplies and a division. SLEEF's
   // 1-ulp erff cost 5 ns per element on AVX2 (five times oneDNN's whole GELU), and the exp-based
   // Abramowitz-Stegun form that oneDNN uses costs twice this one and is only absolutely accurate.
@@ -102,9 +119,9 @@ struct HwyMath {
   static constexpr bool kSingle = sizeof(C) == 4;
   using DI = hn::RebindToSigned<D>;
   static HWY_INLINE hn::impl::ExpImpl<C> exp_impl() { return {}; }
-  // From here tanh(x) rounds to 1 in C (1 - tanh(x) ~ 2 exp(-2x) is below half an ulp of 1); below
-  // it 2|x| stays inside Expm1's valid range.
-  static constexpr double kTanhIsOne = kSingle ? 9.5 : 19.5;
+  // From here the f64 tanh rounds to 1 (1 - tanh(x) ~ 2 exp(-2x) is below half an ulp of 1); below it
+  // 2|x| stays inside Expm1's valid range.
+  static constexpr double kTanhIsOne = 19.5;
   // exp(x) overflows to +inf above log(max finite). Below kExpUnderflow it is 0 and expm1 is -1: for
   // f32 from ln(2^-125), flushing the denormal results (below 2.4e-38, far under any tolerance) so
   // that scale() needs one multiply; for f64 from Highway's documented bound.
