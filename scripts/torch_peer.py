@@ -575,14 +575,14 @@ def project_version() -> str:
 
 
 def git_commit() -> str:
-    """HEAD, with "-dirty" when tracked files differ from it, as actbench stamps its builds."""
+    """HEAD, with "-dirty" when a tracked file under scripts/ differs from it, as actbench stamps its builds."""
     def git(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=10)
     try:
         head = git("rev-parse", "HEAD")
         if head.returncode != 0:
             return "unknown"
-        status = git("status", "--porcelain", "--untracked-files=no")
+        status = git("status", "--porcelain", "--untracked-files=no", "--", "scripts")
     except OSError:
         return "unknown"
     return head.stdout.strip() + ("-dirty" if status.stdout.strip() else "")
