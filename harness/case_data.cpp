@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include "harness/gemm_reference.hpp"
+#include "harness/parallel_setup.hpp"
 #include "harness/reference.hpp"
 #include "kernels/cpu/pass_split_copy.hpp"
 
@@ -22,7 +23,7 @@ namespace {
 template <class T>
 std::vector<T> to_storage(std::vector<double>& values) {
   std::vector<T> out(values.size());
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (static_cast<std::int64_t>(values.size()) >= kParallelSetupFrom)
   for (std::size_t i = 0; i < values.size(); ++i) {
     using Compute = typename DTypeTraits<T>::Compute;
     out[i] = DTypeTraits<T>::store(static_cast<Compute>(values[i]));
@@ -36,7 +37,7 @@ std::vector<double> from_storage(const Buffer& b, std::size_t count) {
   std::vector<T> raw(count);
   b.download(raw.data(), count * sizeof(T));
   std::vector<double> out(count);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (static_cast<std::int64_t>(count) >= kParallelSetupFrom)
   for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<double>(DTypeTraits<T>::load(raw[i]));
   return out;
 }
@@ -114,7 +115,7 @@ void merge_into(ValidationResult& whole, const ValidationResult& part) {
 template <class Check>
 void check_in_parallel(ValidationResult& result, std::int64_t count, const Check& check) {
   std::vector<ValidationResult> parts(static_cast<std::size_t>(omp_get_max_threads()));
-#pragma omp parallel
+#pragma omp parallel if (count >= kParallelSetupFrom)
   {
     const std::int64_t thread = omp_get_thread_num();
     const std::int64_t threads = omp_get_num_threads();

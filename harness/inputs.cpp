@@ -6,6 +6,8 @@
 #include <limits>
 #include <random>
 
+#include "harness/parallel_setup.hpp"
+
 namespace actbench {
 
 std::string_view name_of(InputKind k) {
@@ -74,7 +76,7 @@ struct Draw {
 std::vector<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed) {
   std::vector<double> v(static_cast<std::size_t>(n));
   const std::int64_t blocks = (n + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= kParallelSetupFrom)
   for (std::int64_t b = 0; b < blocks; ++b) {
     Draw draw{std::mt19937_64(block_seed(seed, static_cast<std::uint64_t>(b)))};
     const std::int64_t end = std::min(n, (b + 1) * kBlock);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "harness/parallel_setup.hpp"
 #include "kernels/activation_lookup.hpp"
 #include "kernels/elementwise.hpp"
 
@@ -42,10 +43,10 @@ ReferenceOutputs compute_reference(const Case& c, Shape shape, const ReferenceIn
 
   const bool known = with_activation(c.activation, [&](auto* tag) {
     using Act = std::remove_pointer_t<decltype(tag)>;
-    // Elements are independent, so every thread takes a share. With the inputs, the conversions and
-    // the comparison also split, a 64M-element f32 gelu backward point took 4.7 s to set up and
-    // validate on two Zen 5 cores against 9.1 s on one.
-#pragma omp parallel for schedule(static)
+    // Elements are independent, so every thread takes a share of a large tensor. With the inputs, the
+    // conversions and the comparison also split, a 64M-element f32 gelu backward point took 4.7 s to
+    // set up and validate on two Zen 5 cores against 9.1 s on one.
+#pragma omp parallel for schedule(static) if (n >= kParallelSetupFrom)
     for (std::int64_t i = 0; i < n; ++i) {
       if (forward) {
         forward_element<Act, double>(t, i);

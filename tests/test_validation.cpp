@@ -7,14 +7,16 @@
 #include <string>
 
 #include "harness/case_data.hpp"
+#include "harness/parallel_setup.hpp"
 #include "kernels/registry.hpp"
 
 namespace actbench {
 namespace {
 
-constexpr Shape kShape{1000, 100};  // 100K elements: every thread gets a share
+constexpr Shape kShape{1000, 300};  // 300K elements, past kParallelSetupFrom: every thread gets a share
 
 TEST(Validation, CountsEveryMismatchAndReportsTheFirst) {
+  static_assert(kShape.rows * kShape.channels >= kParallelSetupFrom);
   const Case* c = registry().find("relu/forward/vectorised/cpu/f32");
   ASSERT_NE(c, nullptr);
   CaseData data(*c, kShape, InputKind::mixed, 5);
