@@ -60,16 +60,10 @@ struct HwyMath {
   // form is accurate there, the first near 0: one division serves both.
   static HWY_INLINE V tanh(V x) {
     if constexpr (kSingle) {
-      const V z = x * x;
-      V p = c(1.8415824420969784e-11);
-      for (double k : {-1.2855251327412859e-08, 9.296580461262471e-06, 0.002924329743343056, 0.1292270693302032,
-                       0.99999997845682}) {
-        p = hn::MulAdd(p, z, c(k));
-      }
-      V q = c(0.00022857033108049377);
-      for (double k : {0.023778240891081694, 0.46256005405395656, 1.0}) q = hn::MulAdd(q, z, c(k));
-      // NaN fails the comparison and stays NaN through the fit.
-      return hn::IfThenElse(hn::Gt(hn::Abs(x), c(9)), hn::CopySign(c(1), x), x * p / q);
+      constexpr double kP[] = {1.8415824420969784e-11, -1.2855251327412859e-08, 9.296580461262471e-06,
+                               0.002924329743343056,   0.1292270693302032,      0.99999997845682};
+      constexpr double kQ[] = {0.00022857033108049377, 0.023778240891081694, 0.46256005405395656, 1.0};
+      return odd_rational_or_sign(x, kP, kQ, 9.0);
     } else {
       const V abs = hn::Abs(x);
       const V e = expm1_in_range(abs + abs);
@@ -87,19 +81,12 @@ struct HwyMath {
   // cover.
   static HWY_INLINE V erf(V x) {
     if constexpr (kSingle) {
-      const V a = hn::Abs(x);
-      const V z = a * a;
-      V p = c(1.9099010595269306e-08);
-      for (double k : {-1.9219610018564315e-06, 0.0001433714828126657, 0.0038401060306575015,
-                       0.05105772632159815, 0.20369928979489463, 1.1283791438676316}) {
-        p = hn::MulAdd(p, z, c(k));
-      }
-      V q = c(0.0009836319776019842);
-      for (double k : {0.014656822484405653, 0.11654189733158901, 0.5138558477540436, 1.0}) {
-        q = hn::MulAdd(q, z, c(k));
-      }
-      // NaN fails the comparison and stays NaN through the fit.
-      return hn::IfThenElse(hn::Gt(a, c(4)), hn::CopySign(c(1), x), x * p / q);
+      constexpr double kP[] = {1.9099010595269306e-08, -1.9219610018564315e-06, 0.0001433714828126657,
+                               0.0038401060306575015,  0.05105772632159815,     0.20369928979489463,
+                               1.1283791438676316};
+      constexpr double kQ[] = {0.0009836319776019842, 0.014656822484405653, 0.11654189733158901, 0.5138558477540436,
+                               1.0};
+      return odd_rational_or_sign(x, kP, kQ, 4.0);
     } else {
 #if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
       return V{Sleef_erfd8_u10avx512f(x.raw)};
@@ -119,6 +106,19 @@ struct HwyMath {
   static constexpr bool kSingle = sizeof(C) == 4;
   using DI = hn::RebindToSigned<D>;
   static HWY_INLINE hn::impl::ExpImpl<C> exp_impl() { return {}; }
+
+  // x P(x^2) / Q(x^2) on |x| <= limit and +-1 beyond it: the odd rational fits of
+  // kernels/cpu/rational_fit.py, coefficients highest power first. NaN fails the comparison and
+  // stays NaN through the fit.
+  template <std::size_t kPTerms, std::size_t kQTerms>
+  static HWY_INLINE V odd_rational_or_sign(V x, const double (&p)[kPTerms], const double (&q)[kQTerms], double limit) {
+    const V z = x * x;
+    V num = c(p[0]);
+    for (std::size_t i = 1; i < kPTerms; ++i) num = hn::MulAdd(num, z, c(p[i]));
+    V den = c(q[0]);
+    for (std::size_t i = 1; i < kQTerms; ++i) den = hn::MulAdd(den, z, c(q[i]));
+    return hn::IfThenElse(hn::Gt(hn::Abs(x), c(limit)), hn::CopySign(c(1), x), x * num / den);
+  }
   // From here the f64 tanh rounds to 1 (1 - tanh(x) ~ 2 exp(-2x) is below half an ulp of 1); below it
   // 2|x| stays inside Expm1's valid range.
   static constexpr double kTanhIsOne = 19.5;
