@@ -14,6 +14,7 @@
 #include "harness/gemm_reference.hpp"
 #include "harness/parallel_setup.hpp"
 #include "harness/reference.hpp"
+#include "kernels/cpu/parallel.hpp"
 #include "kernels/cpu/pass_split_copy.hpp"
 
 namespace actbench {
@@ -110,17 +111,16 @@ void merge_into(ValidationResult& whole, const ValidationResult& part) {
   whole.max_ulp = std::max(whole.max_ulp, part.max_ulp);
 }
 
-// Runs check(part, begin, end) on contiguous shares of [0, count), one per OpenMP thread, each into
-// its own result, and merges them into `result` as one sequential loop would have filled it.
+// Runs check(part, begin, end) on contiguous shares of [0, count), one per thread (parallel_chunks,
+// as the kernels split), each into its own result, and merges them into `result` as one sequential
+// loop would have filled it.
 template <class Check>
 void check_in_parallel(ValidationResult& result, std::int64_t count, const Check& check) {
-  std::vector<ValidationResult> parts(static_cast<std::size_t>(omp_get_max_threads()));
-#pragma omp parallel if (count >= kParallelSetupFrom)
-  {
-    const std::int64_t thread = omp_get_thread_num();
-    const std::int64_t threads = omp_get_num_threads();
-    check(parts[static_cast<std::size_t>(thread)], count * thread / threads, count * (thread + 1) / threads);
-  }
+  const int workers = count >= kParallelSetupFrom ? omp_get_max_threads() : 1;
+  std::vector<ValidationResult> parts(static_cast<std::size_t>(workers));
+  parallel_chunks(count, workers, [&](std::int64_t begin, std::int64_t end, int thread, int) {
+    check(parts[static_cast<std::size_t>(thread)], begin, end);
+  });
   for (const ValidationResult& part : parts) merge_into(result, part);
 }
 
