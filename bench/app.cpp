@@ -121,8 +121,9 @@ int run(int argc, char** argv) {
   if (wants_gpu && machine.gpus.empty() && !gpu_skipped) std::cerr << "skipped cuda: " << machine.no_gpu_reason << '\n';
 
   Progress progress(to_run.size(), o.quiet);
+  const RunClock clock;
   std::optional<PeakSampler> roofline;
-  PointSession session(to_run, machine, progress, methodology.seed, [&roofline] {
+  PointSession session(to_run, machine, clock, progress, methodology.seed, [&roofline] {
     if (roofline) roofline->sample_if_due();
   });
   register_points(to_run, session, methodology.gpu);
@@ -130,7 +131,7 @@ int run(int argc, char** argv) {
     benchmark::RunSpecifiedBenchmarks();  // prints the names and runs nothing
     return kExitOk;
   }
-  roofline.emplace(to_run, machine, o.quiet);
+  roofline.emplace(to_run, machine, clock, o.quiet);
   CaptureReporter reporter(o.benchmark_args);
   if (!to_run.empty()) benchmark::RunSpecifiedBenchmarks(&reporter);
   session.release();

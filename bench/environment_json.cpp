@@ -114,6 +114,7 @@ nlohmann::json environment_json(const Machine& machine, const Peaks& peaks, cons
           {"command_line", command_line},
           {"cpu", cpu_json(machine.cpu, peaks)},
           {"gpus", gpus},
+          {"copy_sample_seconds", peaks.sample_seconds},
           {"libraries", libraries_json(machine)},
           {"methodology", methodology_json(methodology)}};
 }

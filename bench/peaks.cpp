@@ -33,8 +33,8 @@ int roof_key(const Point& p) { return p.c->device == Device::cpu ? p.threads : p
 std::map<int, double> Peaks::cpu_gbps() const { return fastest(cpu_samples); }
 std::map<int, double> Peaks::gpu_gbps() const { return fastest(gpu_samples); }
 
-PeakSampler::PeakSampler(const std::vector<Point>& points, const Machine& machine, bool quiet)
-    : machine_(machine), quiet_(quiet) {
+PeakSampler::PeakSampler(const std::vector<Point>& points, const Machine& machine, const RunClock& clock, bool quiet)
+    : machine_(machine), clock_(clock), quiet_(quiet) {
   for (const Point& p : points) {
     (p.c->device == Device::cpu ? peaks_.cpu_samples : peaks_.gpu_samples).emplace(roof_key(p), std::vector<double>{});
   }
@@ -66,6 +66,7 @@ void PeakSampler::measure_matmul_roof(const Point& p) {
 }
 
 void PeakSampler::sample() {
+  peaks_.sample_seconds.push_back(clock_.seconds());
   const std::size_t cpu_bytes = dram_copy_bytes(machine_.cpu.last_level_bytes(), free_memory(Device::cpu, 0));
   for (auto& [threads, samples] : peaks_.cpu_samples) {
     samples.push_back(measure_cpu_copy_gbps(threads, cpu_bytes));
@@ -87,6 +88,18 @@ void PeakSampler::sample_if_due() {
 
 double peak_for(const Peaks& peaks, const Point& p) {
   return p.c->device == Device::cpu ? peaks.cpu_gbps().at(p.threads) : peaks.gpu_gbps().at(p.device_index);
+}
+
+double local_peak_for(const Peaks& peaks, const Point& p, double from_s, double to_s) {
+  const std::vector<double>& samples =
+      (p.c->device == Device::cpu ? peaks.cpu_samples : peaks.gpu_samples).at(roof_key(p));
+  const std::vector<double>& at = peaks.sample_seconds;
+  // The last sample at or before the start (the first, if none) to the first at or after the end
+  // (the last, if none).
+  const auto after_start = std::upper_bound(at.begin(), at.end(), from_s);
+  const std::size_t first = after_start == at.begin() ? 0 : static_cast<std::size_t>(after_start - at.begin()) - 1;
+  const std::size_t last = std::min<std::size_t>(std::lower_bound(at.begin(), at.end(), to_s) - at.begin(), at.size() - 1);
+  return *std::max_element(samples.begin() + first, samples.begin() + last + 1);
 }
 
 std::optional<double> matmul_peak_for(const Peaks& peaks, const Point& p) {

@@ -3,7 +3,9 @@
 // sweep uses, so each point is compared with what this machine does today. A shared VM's memory
 // bandwidth drifts by a third within minutes (2-core EPYC VM: 26 to 46 GB/s within one hour), so the
 // copy is measured again between points as the run goes on, and the peak is the fastest sample: what
-// the machine was seen to do during the run. Every sample is kept for the results.
+// the machine was seen to do during the run. Every sample is kept for the results, with its time, and
+// each point is also compared with the samples taken around it (local_peak_for): the bandwidth the
+// machine had while that point was timed.
 // The GEMM layers' roof is the plain matmul's best throughput on the sweep's layers (harness/matmul_roof.hpp),
 // measured at the start for each device, thread count and dtype they use.
 #include <chrono>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "bench/machine.hpp"
+#include "bench/run_clock.hpp"
 #include "bench/sweep.hpp"
 
 namespace actbench::cli {
@@ -23,6 +26,7 @@ namespace actbench::cli {
 struct Peaks {
   std::map<int, std::vector<double>> cpu_samples;  // GB/s, by worker thread count, in time order
   std::map<int, std::vector<double>> gpu_samples;  // GB/s, by GPU index, in time order
+  std::vector<double> sample_seconds;  // when each round of samples was taken: the n-th of every list above
   // GFLOP/s by (thread count, dtype) and by (GPU index, dtype), the fastest of the layers; absent where
   // the device's library cannot run the product in that dtype (its layers are skipped for that reason).
   std::map<std::pair<int, DType>, double> cpu_matmul_gflops;
@@ -41,7 +45,7 @@ class PeakSampler {
 
   // Takes the first sample and measures the matmul roofs. Throws std::runtime_error when a copy
   // cannot be measured (no memory, a broken GPU).
-  PeakSampler(const std::vector<Point>& points, const Machine& machine, bool quiet);
+  PeakSampler(const std::vector<Point>& points, const Machine& machine, const RunClock& clock, bool quiet);
 
   // Measures every copy again (between points, never inside a timed region).
   void sample();
@@ -54,6 +58,7 @@ class PeakSampler {
   void measure_matmul_roof(const Point& p);
 
   const Machine& machine_;
+  const RunClock& clock_;
   bool quiet_;
   Peaks peaks_;
   std::chrono::steady_clock::time_point last_;
@@ -62,6 +67,9 @@ class PeakSampler {
 
 // The peak a point is compared with.
 double peak_for(const Peaks& peaks, const Point& p);
+// The fastest sample among those taken while the point was measured (from_s to to_s on the run's clock)
+// and the nearest one before and after: the roof of the machine as it was then.
+double local_peak_for(const Peaks& peaks, const Point& p, double from_s, double to_s);
 // A GEMM layer point's matmul roof, when it was measured; none for elementwise points.
 std::optional<double> matmul_peak_for(const Peaks& peaks, const Point& p);
 

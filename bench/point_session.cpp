@@ -15,10 +15,11 @@ std::string describe(const Point& p) {
   return p.name + " (" + std::to_string(p.shape.rows) + "x" + std::to_string(p.shape.channels) + ")";
 }
 
-PointSession::PointSession(const std::vector<Point>& points, const Machine& machine, Progress& progress,
-                           std::uint64_t seed, std::function<void()> between_points)
+PointSession::PointSession(const std::vector<Point>& points, const Machine& machine, const RunClock& clock,
+                           Progress& progress, std::uint64_t seed, std::function<void()> between_points)
     : points_(points),
       machine_(machine),
+      clock_(clock),
       progress_(progress),
       seed_(seed),
       between_points_(std::move(between_points)),
@@ -27,6 +28,7 @@ PointSession::PointSession(const std::vector<Point>& points, const Machine& mach
 PointSession::~PointSession() { release(); }
 
 void PointSession::release() {
+  if (current_) outcomes_[*current_].timed_to_s = clock_.seconds();
   active_.reset();
   current_.reset();
 }
@@ -119,6 +121,7 @@ void PointSession::build(std::size_t index) {
     record_error(index, e.what());
     return;
   }
+  if (out.status == PointStatus::pending) out.timed_from_s = clock_.seconds();
   out.status = PointStatus::measured;
   active_ = std::move(active);
   current_ = index;

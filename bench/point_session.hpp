@@ -14,6 +14,7 @@
 
 #include "bench/machine.hpp"
 #include "bench/progress.hpp"
+#include "bench/run_clock.hpp"
 #include "bench/sweep.hpp"
 #include "harness/case_data.hpp"
 #include "harness/gpu_timing.hpp"
@@ -34,6 +35,10 @@ struct PointOutcome {
   ValidationResult validation;
   std::optional<double> sparsity;                 // forward cases: fraction of exactly-zero outputs
   std::optional<double> launch_overhead_seconds;  // GPU points whose working set fits in L2
+  // When it was timed, on the run's clock: from the end of its first validation to the moment its
+  // tensors were last released (its repetitions spread across the run when they are interleaved).
+  double timed_from_s = 0;
+  double timed_to_s = 0;
 };
 
 class PointSession {
@@ -47,8 +52,8 @@ class PointSession {
 
   // between_points runs before each point is built, outside any timed region, with no point's
   // tensors allocated (the roofline samples the copy bandwidth there).
-  PointSession(const std::vector<Point>& points, const Machine& machine, Progress& progress, std::uint64_t seed,
-               std::function<void()> between_points);
+  PointSession(const std::vector<Point>& points, const Machine& machine, const RunClock& clock, Progress& progress,
+               std::uint64_t seed, std::function<void()> between_points);
   PointSession(const PointSession&) = delete;
   PointSession& operator=(const PointSession&) = delete;
   ~PointSession();
@@ -71,6 +76,7 @@ class PointSession {
 
   const std::vector<Point>& points_;
   const Machine& machine_;
+  const RunClock& clock_;
   Progress& progress_;
   std::uint64_t seed_;
   std::function<void()> between_points_;

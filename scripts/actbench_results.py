@@ -59,7 +59,8 @@ OPTIONAL_ENTRY_FIELDS: dict[str, tuple[type, ...]] = {
     "gbps": _NUMBER_OR_NULL, "fraction_of_peak": _NUMBER_OR_NULL, "peak_gbps": _NUMBER_OR_NULL,
     "sparsity": _NUMBER_OR_NULL, "threads": (int,), "validation": (dict,), "shape": (list,),
     "flop": (int,), "gflops": _NUMBER_OR_NULL, "peak_gflops": _NUMBER,
-    "fraction_of_matmul_peak": _NUMBER_OR_NULL,
+    "fraction_of_matmul_peak": _NUMBER_OR_NULL, "fraction_of_local_peak": _NUMBER_OR_NULL,
+    "local_peak_gbps": _NUMBER,
 }
 DEVICE_PATTERN = re.compile(r"cpu|cuda(:[0-9]+)?")
 
@@ -111,6 +112,8 @@ class Case:
     validation: dict[str, Any] | None
     gflops: float | None = None  # GEMM cases: the matrix product's 2 M N K FLOP / median time
     fraction_of_matmul_peak: float | None = None  # GEMM cases: gflops / the run's matmul roof
+    # gbps / the fastest copy sample taken around the time the case ran (absent in older results)
+    fraction_of_local_peak: float | None = None
 
     @property
     def relative_spread(self) -> float | None:
@@ -451,7 +454,9 @@ def _build_case(results: Results, key: CaseKey, entries: list[dict[str, Any]]) -
                 fraction_of_peak=fraction, peak_gbps=peak, threads=threads,
                 sparsity=summary.get("sparsity"), validation=summary.get("validation"),
                 gflops=gflops,
-                fraction_of_matmul_peak=gflops / roof if gflops and roof else None)
+                fraction_of_matmul_peak=gflops / roof if gflops and roof else None,
+                fraction_of_local_peak=(_positive(median_entry.get("fraction_of_local_peak"))
+                                        if median_entry else None))
 
 
 def results_from_document(path: Path, data: dict[str, Any]) -> Results:

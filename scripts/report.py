@@ -131,7 +131,8 @@ def headline(dataset: Dataset) -> Table:
     """The best implementation per activation, direction, dtype and device at the largest size."""
     cases = representative(dataset.cases.values())
     headers = ["activation", "direction", "dtype", "device", "best implementation", "elements",
-               "GB/s", "fraction of peak", f"vs {BASELINE_IMPLEMENTATION}", "vs vendor library"]
+               "GB/s", "fraction of peak", "of local peak", f"vs {BASELINE_IMPLEMENTATION}",
+               "vs vendor library"]
     rows = []
     for (activation, direction, dtype, device), group in grouped(
             cases, "activation", "direction", "dtype", "device").items():
@@ -141,12 +142,13 @@ def headline(dataset: Dataset) -> Table:
         at_size = {c.key.implementation: c for c in group if c.key.elements == best.key.elements}
         vendor = VENDOR_IMPLEMENTATION.get(best.key.device_kind)
         fraction = f"{best.fraction_of_peak:.1%}" if best.fraction_of_peak is not None else "-"
+        local = f"{best.fraction_of_local_peak:.1%}" if best.fraction_of_local_peak is not None else "-"
         vendor_text = (f"{_speedup(at_size.get(vendor), best)} ({vendor})"
                        if vendor in at_size else "-")
         rows.append([activation, direction, dtype, device, best.key.implementation,
-                     format_elements(best.key.elements), _gbps(best.gbps), fraction,
+                     format_elements(best.key.elements), _gbps(best.gbps), fraction, local,
                      _speedup(at_size.get(BASELINE_IMPLEMENTATION), best), vendor_text])
-    return Table(headers, rows, numeric={5, 6, 7, 8, 9})
+    return Table(headers, rows, numeric={5, 6, 7, 8, 9, 10})
 
 
 def _time(case: Case | None) -> str:

@@ -167,6 +167,28 @@ TEST_F(ResultsJson, BandwidthFollowsFromBytesTimeAndTheMeasuredPeak) {
   }
 }
 
+TEST_F(ResultsJson, EachPointIsAlsoComparedWithTheCopySamplesTakenAroundIt) {
+  const auto& env = results_->at("context").at("actbench");
+  const auto at = env.at("copy_sample_seconds").get<std::vector<double>>();
+  const auto samples = env.at("cpu").at("copy_bandwidth_samples_gbps").at("1").get<std::vector<double>>();
+  ASSERT_EQ(at.size(), samples.size());
+  EXPECT_TRUE(std::is_sorted(at.begin(), at.end()));
+  for (const auto& e : results_->at("benchmarks")) {
+    const auto timed = e.at("timed_seconds").get<std::vector<double>>();
+    ASSERT_EQ(timed.size(), 2u);
+    EXPECT_LE(at.front(), timed[0]) << e.at("name");  // the first sample comes before any point
+    EXPECT_LE(timed[0], timed[1]) << e.at("name");
+    EXPECT_LE(timed[1], at.back()) << e.at("name");   // and the last after every point
+    const double local = e.at("local_peak_gbps");
+    EXPECT_LE(local, e.at("peak_gbps").get<double>()) << e.at("name");
+    EXPECT_GE(local, *std::min_element(samples.begin(), samples.end())) << e.at("name");
+    if (e.contains("gbps")) {
+      const double gbps = e.at("gbps");
+      EXPECT_NEAR(e.at("fraction_of_local_peak").get<double>(), gbps / local, 1e-12 * gbps) << e.at("name");
+    }
+  }
+}
+
 TEST_F(ResultsJson, EveryRepetitionAndEveryAggregateIsKept) {
   std::map<std::string, std::multiset<std::string>> runs;  // run_name -> run kinds
   for (const auto& e : results_->at("benchmarks")) {
@@ -230,7 +252,7 @@ TEST(ResultsDocument, FailedSkippedAndBrokenPointsAreReportedNotTimed) {
   outcomes[2].status = cli::PointStatus::error;
   outcomes[2].reason = "launch failed";
   const std::vector<cli::SkippedCase> skipped{{c, "cuda", "no CUDA device present"}};
-  const cli::Peaks peaks{{{1, {10.0}}}, {}, {}, {}};
+  const cli::Peaks peaks{{{1, {10.0}}}, {}, {0.0}, {}, {}};
   const std::map<std::string, std::string> names;
   const auto doc = cli::results_document("", cli::RunRecord{points, outcomes, skipped, peaks, names},
                                          nlohmann::json{{"schema_version", 1}});
@@ -252,9 +274,23 @@ TEST(ResultsDocument, APointIsComparedWithTheFastestCopySample) {
   const auto& cases = registry().cases();
   const Case* c = &*std::find_if(cases.begin(), cases.end(), [](const Case& k) { return k.device == Device::cpu; });
   const cli::Point point{c, 0, Shape{1, 64}, InputKind::mixed, true, 2, "p"};
-  const cli::Peaks peaks{{{2, {10.0, 30.0, 20.0}}}, {}, {}, {}};
+  const cli::Peaks peaks{{{2, {10.0, 30.0, 20.0}}}, {}, {0.0, 30.0, 60.0}, {}, {}};
   EXPECT_EQ(peaks.cpu_gbps().at(2), 30.0);
   EXPECT_EQ(cli::peak_for(peaks, point), 30.0);
+}
+
+TEST(ResultsDocument, APointsLocalPeakIsTheFastestSampleAroundTheTimeItWasTimed) {
+  const auto& cases = registry().cases();
+  const Case* c = &*std::find_if(cases.begin(), cases.end(), [](const Case& k) { return k.device == Device::cpu; });
+  const cli::Point point{c, 0, Shape{1, 64}, InputKind::mixed, true, 2, "p"};
+  // Samples every 30 s; the slow ones are the machine's bandwidth between its fast spells.
+  const cli::Peaks peaks{{{2, {10.0, 30.0, 20.0, 40.0}}}, {}, {0.0, 30.0, 60.0, 90.0}, {}, {}};
+  EXPECT_EQ(cli::local_peak_for(peaks, point, 35, 50), 30.0);   // the samples just before and after
+  EXPECT_EQ(cli::local_peak_for(peaks, point, 61, 70), 40.0);
+  EXPECT_EQ(cli::local_peak_for(peaks, point, 1, 2), 30.0);
+  EXPECT_EQ(cli::local_peak_for(peaks, point, 30, 30), 30.0);   // taken at that very moment
+  EXPECT_EQ(cli::local_peak_for(peaks, point, 95, 100), 40.0);  // after the last sample: the last
+  EXPECT_EQ(cli::local_peak_for(peaks, point, 5, 85), 40.0);    // interleaved repetitions span the run
 }
 
 TEST(AtomicWrite, ReplacesTheFileAndLeavesNoTemporary) {

@@ -59,6 +59,7 @@ def test_headline_picks_the_fastest_at_the_largest_size(small_results_file):
     assert relu["elements"] == "16M"
     assert relu["GB/s"] == f"{best.gbps:.1f}"
     assert relu["fraction of peak"] == f"{best.gbps / 14.1:.1%}"
+    assert relu["of local peak"] == f"{best.gbps / (14.1 * results_factory.LOCAL_PEAK_SHARE):.1%}"
     naive = at_largest["naive"].median_time / best.median_time
     assert relu["vs naive"] == f"{naive:.2f}x"
     assert relu["vs vendor library"].endswith("(onednn)")
