@@ -1,6 +1,8 @@
 #pragma once
 // From the options and the machine to the list of points to time (case x device x size x input x L2
 // state) and the cases that cannot run, each with its reason: nothing selected is silently dropped.
+// The implementations of one activation, direction, dtype, device, size, input and L2 state are
+// planned one after another, so that they are timed side by side.
 #include <cstdint>
 #include <string>
 #include <vector>

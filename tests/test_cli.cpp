@@ -57,6 +57,21 @@ TEST(CliSweep, SingleThreadedCasesArePlannedOnOneThread) {
                           [](const cli::Point& p) { return p.c->implementation == "naive" && p.threads == 1; }));
 }
 
+// Implementations answering the same question run back to back, so a drift of the machine between
+// them stays small; the questions keep the registry's order, sizes ascending.
+TEST(CliSweep, ImplementationsOfOneQuestionAreTimedSideBySide) {
+  const cli::Sweep sweep = cli::plan_sweep(parse_options({"--devices=cpu", "--activations=relu,gelu", "--impls=naive,vectorised",
+                                                          "--dtypes=f32", "--directions=forward", "--sizes=1K,4K"}),
+                                           cli::Machine{});
+  std::vector<std::string> names;
+  for (const cli::Point& p : sweep.points) names.push_back(p.name);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "relu/forward/naive/cpu/f32/1024/mixed", "relu/forward/vectorised/cpu/f32/1024/mixed",
+                       "relu/forward/naive/cpu/f32/4096/mixed", "relu/forward/vectorised/cpu/f32/4096/mixed",
+                       "gelu/forward/naive/cpu/f32/1024/mixed", "gelu/forward/vectorised/cpu/f32/1024/mixed",
+                       "gelu/forward/naive/cpu/f32/4096/mixed", "gelu/forward/vectorised/cpu/f32/4096/mixed"}));
+}
+
 TEST(CliParse, Lists) {
   const Options o = parse_options({"--activations=relu,gelu,relu", "--impls=naive", "--dtypes=f32,bf16",
                                    "--directions=backward", "--devices=cpu,cuda,cuda:1", "--inputs=mixed,dead90,special"});
