@@ -123,8 +123,8 @@ int run(int argc, char** argv) {
   Progress progress(to_run.size(), o.quiet);
   const RunClock clock;
   std::optional<PeakSampler> roofline;
-  PointSession session(to_run, machine, clock, progress, methodology.seed, [&roofline] {
-    if (roofline) roofline->sample_if_due();
+  PointSession session(to_run, machine, clock, progress, methodology.seed, [&roofline, &to_run](std::size_t next) {
+    if (roofline) roofline->sample_before(to_run[next]);
   });
   register_points(to_run, session, methodology.gpu);
   if (is_truthy(benchmark_flag(o.benchmark_args, "list_tests").value_or("false"))) {

@@ -82,8 +82,13 @@ void PeakSampler::sample() {
   last_ = std::chrono::steady_clock::now();
 }
 
-void PeakSampler::sample_if_due() {
-  if (std::chrono::steady_clock::now() - last_ >= kInterval) sample();
+void PeakSampler::sample_before(const Point& next) {
+  const Question question = question_of(next);
+  const std::size_t last_cache = next.c->device == Device::cpu ? machine_.cpu.last_level_bytes()
+                                                                : machine_.gpus[next.device_index].l2_bytes;
+  const bool dram_sized = static_cast<std::size_t>(minimum_bytes(*next.c, next.shape)) > last_cache;
+  if ((dram_sized && question != previous_) || std::chrono::steady_clock::now() - last_ >= kInterval) sample();
+  previous_ = question;
 }
 
 double peak_for(const Peaks& peaks, const Point& p) {

@@ -16,7 +16,7 @@ std::string describe(const Point& p) {
 }
 
 PointSession::PointSession(const std::vector<Point>& points, const Machine& machine, const RunClock& clock,
-                           Progress& progress, std::uint64_t seed, std::function<void()> between_points)
+                           Progress& progress, std::uint64_t seed, std::function<void(std::size_t)> between_points)
     : points_(points),
       machine_(machine),
       clock_(clock),
@@ -51,7 +51,7 @@ PointSession::Active* PointSession::acquire(std::size_t index) {
   const PointStatus status = outcomes_[index].status;
   if (status != PointStatus::pending && status != PointStatus::measured) return nullptr;
   release();
-  between_points_();
+  between_points_(index);
   if (status == PointStatus::pending) progress_.start(points_[index].name);
   build(index);
   return active_.get();

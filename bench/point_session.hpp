@@ -50,10 +50,10 @@ class PointSession {
     std::function<void()> restore;        // in-place points: puts the overwritten input back
   };
 
-  // between_points runs before each point is built, outside any timed region, with no point's
-  // tensors allocated (the roofline samples the copy bandwidth there).
+  // between_points runs before each point is built, with the index of that point, outside any timed
+  // region and with no point's tensors allocated (the roofline samples the copy bandwidth there).
   PointSession(const std::vector<Point>& points, const Machine& machine, const RunClock& clock, Progress& progress,
-               std::uint64_t seed, std::function<void()> between_points);
+               std::uint64_t seed, std::function<void(std::size_t)> between_points);
   PointSession(const PointSession&) = delete;
   PointSession& operator=(const PointSession&) = delete;
   ~PointSession();
@@ -79,7 +79,7 @@ class PointSession {
   const RunClock& clock_;
   Progress& progress_;
   std::uint64_t seed_;
-  std::function<void()> between_points_;
+  std::function<void(std::size_t)> between_points_;
   std::vector<PointOutcome> outcomes_;
   std::optional<std::size_t> current_;
   std::unique_ptr<Active> active_;

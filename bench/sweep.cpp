@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <tuple>
 
 #include "harness/buffers.hpp"
 #include "harness/case_data.hpp"
@@ -98,17 +97,11 @@ std::vector<Shape> shapes_of(const std::vector<std::int64_t>& sizes) {
   return shapes;
 }
 
-// The question a point answers, whichever implementation answers it.
-auto question_of(const Point& p) {
-  return std::make_tuple(p.c->device, p.device_index, p.c->activation, p.c->direction, p.c->dtype, p.shape.rows,
-                         p.shape.channels, p.shape.depth, p.input, p.cold_l2);
-}
-
 // Puts the implementations of each question one after another, questions in the order they first
 // appear: each comparison is then timed within seconds, so a drift in the machine's bandwidth (a
 // shared VM's moves within a minute) falls on all of its implementations alike.
 void group_implementations(std::vector<Point>& points) {
-  std::map<decltype(question_of(points.front())), std::size_t> first_seen;
+  std::map<Question, std::size_t> first_seen;
   for (const Point& p : points) first_seen.emplace(question_of(p), first_seen.size());
   std::stable_sort(points.begin(), points.end(), [&first_seen](const Point& a, const Point& b) {
     return first_seen.at(question_of(a)) < first_seen.at(question_of(b));
@@ -208,6 +201,11 @@ void check_output_path(const std::string& flag, const std::string& path) {
   }
 }
 
+Question question_of(const Point& p) {
+  return {p.c->device, p.device_index, p.c->activation, p.c->direction, p.c->dtype, p.shape.rows,
+          p.shape.channels,  p.shape.depth, p.input,        p.cold_l2};
+}
+
 Sweep plan_sweep(const Options& o, const Machine& m) {
   Sweep sweep;
   const std::vector<InputKind> inputs = inputs_or_default(o);
@@ -258,7 +256,7 @@ Sweep plan_sweep(const Options& o, const Machine& m) {
       }
     }
   }
-  if (!sweep.points.empty()) group_implementations(sweep.points);
+  group_implementations(sweep.points);
   return sweep;
 }
 

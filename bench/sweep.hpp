@@ -5,6 +5,7 @@
 // planned one after another, so that they are timed side by side.
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "bench/machine.hpp"
@@ -24,6 +25,12 @@ struct Point {
 
   std::string device() const;  // "cpu" or "cuda:N"
 };
+
+// What a point measures, whichever implementation measures it: device, activation, direction, dtype,
+// shape, input and L2 state.
+using Question = std::tuple<Device, int, std::string, Direction, DType, std::int64_t, std::int64_t, std::int64_t,
+                            InputKind, bool>;
+Question question_of(const Point& p);
 
 struct SkippedCase {
   const Case* c = nullptr;

@@ -1,0 +1,48 @@
+// When the roofline measures the copy again: before the first point of each DRAM-sized comparison
+// (so its implementations are set against a copy taken seconds before them), not before the other
+// implementations of that comparison, and not before cache-resident points until the interval ends.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "bench/peaks.hpp"
+#include "kernels/registry.hpp"
+
+namespace actbench {
+namespace {
+
+cli::Point point(const std::string& id, Shape shape) {
+  const Case* c = registry().find(id);
+  EXPECT_NE(c, nullptr) << id;
+  return cli::Point{c, 0, shape, InputKind::mixed, true, 1, id};
+}
+
+TEST(PeakSampler, MeasuresTheCopyBeforeEachDramSizedComparison) {
+  cli::Machine machine;
+  // A 64 KiB last-level cache: 16K f32 elements in and out (128 KiB) are DRAM-sized, 1K are not.
+  machine.cpu.caches = {CacheLevel{3, "Unified", 64 * 1024}};
+  const Shape dram{64, 256};
+  const Shape cached{4, 256};
+  const std::vector<cli::Point> points{point("relu/forward/naive/cpu/f32", dram),
+                                       point("relu/forward/vectorised/cpu/f32", dram),
+                                       point("gelu/forward/vectorised/cpu/f32", dram),
+                                       point("relu/forward/vectorised/cpu/f32", cached)};
+  const cli::RunClock clock;
+  cli::PeakSampler sampler(points, machine, clock, true);
+  const auto samples = [&sampler] { return sampler.peaks().sample_seconds.size(); };
+  ASSERT_EQ(samples(), 1u);  // at the start
+  sampler.sample_before(points[0]);
+  EXPECT_EQ(samples(), 2u);  // a DRAM-sized comparison begins
+  sampler.sample_before(points[1]);
+  EXPECT_EQ(samples(), 2u);  // its other implementation
+  sampler.sample_before(points[2]);
+  EXPECT_EQ(samples(), 3u);  // the next comparison
+  sampler.sample_before(points[3]);
+  EXPECT_EQ(samples(), 3u);  // cache-resident, and the interval has not passed
+  sampler.sample_before(points[2]);
+  EXPECT_EQ(samples(), 4u);  // back to a DRAM-sized comparison after another
+  EXPECT_EQ(sampler.peaks().cpu_samples.at(1).size(), 4u);
+}
+
+}  // namespace
+}  // namespace actbench
