@@ -51,14 +51,13 @@ inline Stores stores_for(std::int64_t footprint, const ExecContext& ctx) {
   return ctx.cache_bytes > 0 && footprint > ctx.cache_bytes ? Stores::streaming : Stores::cached;
 }
 
-// The stores for the activation's own pass over op. Passes with exp/erf/tanh inside are bound by
-// their arithmetic, not by memory, so the read for ownership that streaming saves costs them nothing,
-// while the non-temporal stores slowed them down: 5-18% at 16M elements on the 2-core EPYC VM (f32
-// silu 19.2 -> 14.8 GB/s, sigmoid 21.2 -> 17.1, elu forward 22.0 -> 18.2; bf16 and backward alike),
-// where relu gained 1.3x. They keep cached stores.
+// The stores for the activation's own pass over op, by the same rule for every activation. With
+// AVX-512 (2-core Zen 5 VM) the passes with exp/erf/tanh inside are memory-bound at DRAM sizes too:
+// streaming took f32 at 16M elements from 47-54 to 60-69 GB/s (elu, gelu, gelu_tanh, silu, sigmoid
+// and tanh, forward and backward, interleaved A/B runs). On the AVX2 Zen 2 VM, with the slower tanh
+// and gelu_tanh of that time, they had been compute-bound and streaming had cost them 5-18%.
 template <class Act, class T>
 Stores activation_stores(Direction direction, const Operands& op, const ExecContext& ctx) {
-  if (Act::kTranscendental) return Stores::cached;
   return stores_for(footprint_bytes<T>(direction, op, Act::kConcatNegated ? 2 : 1), ctx);
 }
 
