@@ -79,7 +79,6 @@ void PeakSampler::sample() {
     samples.push_back(measure_d2d_copy_gbps(index, gpu_copy_bytes(machine_.gpus[index])));
     if (!quiet_) std::fprintf(stderr, "cuda:%d copy bandwidth: %.1f GB/s\n", index, samples.back());
   }
-  last_ = std::chrono::steady_clock::now();
 }
 
 void PeakSampler::sample_before(const Point& next) {
@@ -87,7 +86,8 @@ void PeakSampler::sample_before(const Point& next) {
   const std::size_t last_cache = next.c->device == Device::cpu ? machine_.cpu.last_level_bytes()
                                                                 : machine_.gpus[next.device_index].l2_bytes;
   const bool dram_sized = static_cast<std::size_t>(minimum_bytes(*next.c, next.shape)) > last_cache;
-  if ((dram_sized && question != previous_) || std::chrono::steady_clock::now() - last_ >= kInterval) sample();
+  const bool due = clock_.seconds() - peaks_.sample_seconds.back() >= std::chrono::duration<double>(kInterval).count();
+  if ((dram_sized && question != previous_) || due) sample();
   previous_ = question;
 }
 

@@ -65,7 +65,6 @@ class PeakSampler {
   const RunClock& clock_;
   bool quiet_;
   Peaks peaks_;
-  std::chrono::steady_clock::time_point last_;
   std::optional<Question> previous_;  // the question of the point before `next`
   std::set<std::tuple<Device, int, DType, std::string>> tried_;  // layers whose product was timed or refused
 };
