@@ -103,7 +103,10 @@ class SweepRunner {
   SweepRunner(std::vector<Pass> passes, int workers, std::optional<Totals> totals = std::nullopt,
               std::shared_ptr<void> scratch = nullptr)
       : passes_(std::move(passes)), workers_(workers), totals_(totals), scratch_(std::move(scratch)) {
-    if (totals_) lanes_.resize(static_cast<std::size_t>(workers_ * totals_->width));
+    if (totals_) {
+      stride_ = (totals_->width + kLineLanes - 1) / kLineLanes * kLineLanes;
+      lanes_.resize(static_cast<std::size_t>(workers_ * stride_ + kLineLanes));
+    }
   }
 
   void operator()() {
@@ -123,13 +126,13 @@ class SweepRunner {
   void reducing_sweep(const Pass& pass, const Totals& totals) {
     const std::int64_t width = totals.width;
     const auto sweep = [&](std::int64_t begin, std::int64_t end, int thread, int threads) {
-      Lane* mine = lanes_.data() + thread * width;
+      Lane* mine = row_of(thread);
       std::fill_n(mine, width, Lane{0});
       pass.kernel(pass.op, begin, end, mine, pass.stores);
       team_barrier();
       for (std::int64_t c = width * thread / threads; c < width * (thread + 1) / threads; ++c) {
         typename Totals::Total total = 0;
-        for (int t = 0; t < threads; ++t) total += lanes_[static_cast<std::size_t>(t * width + c)];
+        for (int t = 0; t < threads; ++t) total += row_of(t)[c];
         totals.store(c, total);
       }
     };
@@ -137,10 +140,25 @@ class SweepRunner {
     totals.finish();
   }
 
+  // Each thread's row starts on a line pair of its own. Packed end to end, two rows shared a line that
+  // the cores then passed back and forth once per row of the tensor: on the 2-core Zen 5 VM, f32
+  // fused_stats with 256 channels took 41 us for relu at 256K elements (15 us apart) and 210 us for
+  // tanh at 1M (72 us apart). Two lines, because the adjacent-line prefetcher fetches them in pairs.
+  static constexpr std::int64_t kLineLanes = 128 / sizeof(Lane);
+
+  // A copy of the runner has its own lanes, so the aligned start is found at each use.
+  Lane* row_of(int thread) {
+    void* start = lanes_.data();
+    std::size_t space = lanes_.size() * sizeof(Lane);
+    std::align(kLineLanes * sizeof(Lane), sizeof(Lane), start, space);
+    return static_cast<Lane*>(start) + thread * stride_;
+  }
+
   std::vector<Pass> passes_;
   int workers_;
   std::optional<Totals> totals_;
   std::shared_ptr<void> scratch_;  // an intermediate tensor some passes use, shared by copies
+  std::int64_t stride_ = 0;         // lanes from one thread's row to the next
   std::vector<Lane> lanes_;
 };
 
