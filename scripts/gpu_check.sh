@@ -14,14 +14,14 @@
 # OUT_DIR/sweep.log (actbench, torch). The exit code is the first failing step's, 0 if none failed.
 # Example: scripts/gpu_check.sh .dist/actbench-bundle.tar.xz "$OUT" tests sanitizer sweep-f32 torch-f32
 set -uo pipefail
-cd "$(dirname "$0")/.."
 if [ $# -lt 3 ]; then
-  sed -n '7,16p' "$0" >&2
+  sed -n '/^# Usage/,/^# Example/p' "$0" >&2
   exit 2
 fi
-bundle=$1
-out=$2
+bundle=$(realpath "$1")
+out=$(realpath -m "$2")
 shift 2
+cd "$(dirname "$0")/.."
 for s in "$@"; do
   case $s in
     tests | sanitizer | sweep-* | torch-*) ;;
@@ -30,6 +30,7 @@ for s in "$@"; do
 done
 mkdir -p "$out"
 work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 tar -C "$work" -xJf "$bundle" || exit 3
 run="$work/actbench-bundle/run.sh"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem,power.limit --format=csv >"$out/gpu.txt" 2>&1
@@ -66,5 +67,4 @@ for s in "$@"; do
         --dtypes="${s#torch-}" --out="$out/torch-${s#torch-}.json" ;;
   esac
 done
-rm -rf "$work"
 exit "$status"

@@ -125,14 +125,15 @@ class SweepRunner {
  private:
   void reducing_sweep(const Pass& pass, const Totals& totals) {
     const std::int64_t width = totals.width;
+    Lane* const rows = first_row();
     const auto sweep = [&](std::int64_t begin, std::int64_t end, int thread, int threads) {
-      Lane* mine = row_of(thread);
+      Lane* mine = rows + thread * stride_;
       std::fill_n(mine, width, Lane{0});
       pass.kernel(pass.op, begin, end, mine, pass.stores);
       team_barrier();
       for (std::int64_t c = width * thread / threads; c < width * (thread + 1) / threads; ++c) {
         typename Totals::Total total = 0;
-        for (int t = 0; t < threads; ++t) total += row_of(t)[c];
+        for (int t = 0; t < threads; ++t) total += rows[t * stride_ + c];
         totals.store(c, total);
       }
     };
@@ -146,19 +147,19 @@ class SweepRunner {
   // tanh at 1M (72 us apart). Two lines, because the adjacent-line prefetcher fetches them in pairs.
   static constexpr std::int64_t kLineLanes = 128 / sizeof(Lane);
 
-  // A copy of the runner has its own lanes, so the aligned start is found at each use.
-  Lane* row_of(int thread) {
+  // A copy of the runner has its own lanes, so their aligned start is found at each sweep.
+  Lane* first_row() {
     void* start = lanes_.data();
     std::size_t space = lanes_.size() * sizeof(Lane);
     std::align(kLineLanes * sizeof(Lane), sizeof(Lane), start, space);
-    return static_cast<Lane*>(start) + thread * stride_;
+    return static_cast<Lane*>(start);
   }
 
   std::vector<Pass> passes_;
   int workers_;
   std::optional<Totals> totals_;
   std::shared_ptr<void> scratch_;  // an intermediate tensor some passes use, shared by copies
-  std::int64_t stride_ = 0;         // lanes from one thread's row to the next
+  std::int64_t stride_ = 0;         // lanes from one thread's row to the next: width rounded up to kLineLanes
   std::vector<Lane> lanes_;
 };
 
