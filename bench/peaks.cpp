@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -89,6 +90,27 @@ void PeakSampler::sample_before(const Point& next) {
   const bool due = clock_.seconds() - peaks_.sample_seconds.back() >= std::chrono::duration<double>(kInterval).count();
   if ((dram_sized && question != previous_) || due) sample();
   previous_ = question;
+  if (next.c->device == Device::cpu && !next.c->signature.gemm) measure_same_size_copy(next);
+}
+
+void PeakSampler::measure_same_size_copy(const Point& p) {
+  const std::int64_t bytes = minimum_bytes(*p.c, p.shape);
+  const auto key = std::make_tuple(question_of(p), bytes, p.threads);
+  if (key != same_size_key_) {
+    same_size_key_ = key;
+    try {
+      // Half the bytes read, half written, as a plain forward pass moves them.
+      same_size_gbps_ = measure_cpu_copy_gbps(p.threads, static_cast<std::size_t>((bytes + 1) / 2));
+    } catch (const std::exception& e) {
+      // The point itself may still fit: it runs without this figure.
+      same_size_gbps_.reset();
+      if (!quiet_) std::fprintf(stderr, "no same-size copy before %s: %s\n", p.name.c_str(), e.what());
+    }
+  }
+  if (same_size_gbps_) {
+    double& fastest = peaks_.same_size_copy_gbps[p.name];
+    fastest = std::max(fastest, *same_size_gbps_);
+  }
 }
 
 double peak_for(const Peaks& peaks, const Point& p) {
@@ -105,6 +127,11 @@ double local_peak_for(const Peaks& peaks, const Point& p, double from_s, double 
   const std::size_t first = after_start == at.begin() ? 0 : static_cast<std::size_t>(after_start - at.begin()) - 1;
   const std::size_t last = std::min<std::size_t>(std::lower_bound(at.begin(), at.end(), to_s) - at.begin(), at.size() - 1);
   return *std::max_element(samples.begin() + first, samples.begin() + last + 1);
+}
+
+std::optional<double> same_size_copy_for(const Peaks& peaks, const Point& p) {
+  const auto it = peaks.same_size_copy_gbps.find(p.name);
+  return it == peaks.same_size_copy_gbps.end() ? std::nullopt : std::optional<double>(it->second);
 }
 
 std::optional<double> matmul_peak_for(const Peaks& peaks, const Point& p) {

@@ -52,11 +52,13 @@ void add_point_fields(nlohmann::json& entry, const Point& p, const PointOutcome&
   const double peak_gbps = peak_for(peaks, p);
   const double local_peak_gbps = local_peak_for(peaks, p, out.timed_from_s, out.timed_to_s);
   const std::optional<double> peak_gflops = matmul_peak_for(peaks, p);
+  const std::optional<double> same_size_gbps = same_size_copy_for(peaks, p);
   entry.update(point_fields(p));
   entry["bytes"] = bytes;
   entry["peak_gbps"] = peak_gbps;
   entry["local_peak_gbps"] = local_peak_gbps;
   entry["timed_seconds"] = {out.timed_from_s, out.timed_to_s};
+  if (same_size_gbps) entry["same_size_copy_gbps"] = *same_size_gbps;
   if (flop > 0) entry["flop"] = flop;
   if (peak_gflops) entry["peak_gflops"] = *peak_gflops;
   // Google Benchmark runs each point on one thread of its own; the case's worker threads replace
@@ -71,6 +73,7 @@ void add_point_fields(nlohmann::json& entry, const Point& p, const PointOutcome&
     entry["gbps"] = number_or_null(gbps);
     entry["fraction_of_peak"] = number_or_null(gbps / peak_gbps);
     entry["fraction_of_local_peak"] = number_or_null(gbps / local_peak_gbps);
+    if (same_size_gbps) entry["fraction_of_same_size_copy"] = number_or_null(gbps / *same_size_gbps);
     if (flop > 0) {
       const double gflops = static_cast<double>(flop) / seconds / 1e9;
       entry["gflops"] = number_or_null(gflops);

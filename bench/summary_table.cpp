@@ -71,9 +71,9 @@ std::string format_elements(std::int64_t n) {
 
 void print_summary(std::ostream& out, const nlohmann::json& results) {
   char line[256];
-  const char* format = "%-11s %-9s %-13s %-7s %-5s %-8s %-5s %14s %11s %9s %7s %7s %9s\n";
+  const char* format = "%-11s %-9s %-13s %-7s %-5s %-8s %-5s %14s %11s %9s %7s %7s %9s %9s\n";
   std::snprintf(line, sizeof(line), format, "activation", "direction", "impl", "device", "dtype", "input", "l2", "size",
-                "time", "GB/s", "%peak", "%local", "GFLOP/s");
+                "time", "GB/s", "%peak", "%local", "%samesize", "GFLOP/s");
   std::string table = line;
   std::string previous;
   std::size_t rows = 0;
@@ -86,7 +86,8 @@ void print_summary(std::ostream& out, const nlohmann::json& results) {
                   e.value("input", "").c_str(), e.value("l2", "-").c_str(), size_of_entry(e).c_str(),
                   format_time(nanoseconds(e)).c_str(), figure(e, "gbps", 1, "%.2f").c_str(),
                   figure(e, "fraction_of_peak", 100, "%.1f%%").c_str(),
-                  figure(e, "fraction_of_local_peak", 100, "%.1f%%").c_str(), figure(e, "gflops", 1, "%.1f").c_str());
+                  figure(e, "fraction_of_local_peak", 100, "%.1f%%").c_str(),
+                  figure(e, "fraction_of_same_size_copy", 100, "%.1f%%").c_str(), figure(e, "gflops", 1, "%.1f").c_str());
     table += line;
     ++rows;
   }

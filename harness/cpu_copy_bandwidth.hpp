@@ -6,8 +6,9 @@ namespace actbench {
 
 // (read + write bytes) / median time of a multi-threaded copy of `bytes` (each thread copies its
 // own contiguous slice, between two barriers): the faster of memcpy and a copy with non-temporal
-// stores, so the roofline is what the memory allows, not what one library call reaches. Throws
-// std::runtime_error if the buffers cannot be allocated or threads < 1.
+// stores, so the roofline is what the memory allows, not what one library call reaches. Any size:
+// a buffer that fits in a cache is copied again and again within a pass, warm, so the figure is that
+// cache's copy bandwidth. Throws std::runtime_error if the buffers cannot be allocated or threads < 1.
 double measure_cpu_copy_gbps(int threads, std::size_t bytes);
 
 // A copy size that streams from DRAM: four times the last-level cache per buffer, and at least

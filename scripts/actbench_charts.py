@@ -49,6 +49,8 @@ STYLE = {"font.size": 9, "axes.titlesize": 10, "figure.titlesize": 12, "legend.f
          "axes.grid": True, "grid.alpha": 0.3}
 PALETTE = [f"C{i}" for i in range(10)] + ["#8c564b", "#17becf", "#bcbd22", "#7f7f7f"]
 ROOFLINE_STYLE = {"color": "black", "linestyle": "--", "linewidth": 1.2}
+SAME_SIZE_COPY_STYLE = {"color": "black", "linestyle": "-.", "linewidth": 1.0, "marker": "x",
+                        "markersize": 4}
 THEORETICAL_STYLE = {"color": "grey", "linestyle": ":", "linewidth": 1.2}
 CACHE_STYLE = {"color": "tab:purple", "linestyle": ":", "linewidth": 1.0, "alpha": 0.8}
 FIELD_SORT = {"dtype": sort_key_dtype, "direction": sort_key_direction,
@@ -233,6 +235,20 @@ def _roofline(ax: Axes, peak: float | None, theoretical: float | None) -> list[L
     return handles
 
 
+def _same_size_copy(ax: Axes, cases: list[Case]) -> list[Line2D]:
+    """The copy of each size (median over the implementations measured there): the roof of the
+    cache the working set lives in, where the DRAM roofline says nothing."""
+    by_size: dict[int, list[float]] = {}
+    for c in cases:
+        if c.same_size_copy_gbps:
+            by_size.setdefault(c.key.elements, []).append(c.same_size_copy_gbps)
+    if not by_size:
+        return []
+    sizes = sorted(by_size)
+    ax.plot(sizes, [statistics.median(by_size[n]) for n in sizes], **SAME_SIZE_COPY_STYLE)
+    return [Line2D([], [], **SAME_SIZE_COPY_STYLE, label="copy of the same size")]
+
+
 def _theoretical(dataset: Dataset, device: str) -> float | None:
     gpu = dataset.source_for(device).gpu(device)
     return gpu.get("theoretical_bandwidth_gbps") if gpu else None
@@ -269,6 +285,7 @@ def bandwidth_charts(dataset: Dataset) -> Iterator[Chart]:
                         label=implementation[0])
             extra += _roofline(ax, _median(c.peak_gbps for c in mine),
                                _theoretical(dataset, device))
+            extra += _same_size_copy(ax, mine)
             extra += _mark_caches(ax, caches, mine)
             _size_axis(ax)
             ax.set_ylim(bottom=0)

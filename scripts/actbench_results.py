@@ -60,7 +60,8 @@ OPTIONAL_ENTRY_FIELDS: dict[str, tuple[type, ...]] = {
     "sparsity": _NUMBER_OR_NULL, "threads": (int,), "validation": (dict,), "shape": (list,),
     "flop": (int,), "gflops": _NUMBER_OR_NULL, "peak_gflops": _NUMBER,
     "fraction_of_matmul_peak": _NUMBER_OR_NULL, "fraction_of_local_peak": _NUMBER_OR_NULL,
-    "local_peak_gbps": _NUMBER,
+    "local_peak_gbps": _NUMBER, "same_size_copy_gbps": _NUMBER,
+    "fraction_of_same_size_copy": _NUMBER_OR_NULL,
 }
 DEVICE_PATTERN = re.compile(r"cpu|cuda(:[0-9]+)?")
 
@@ -114,6 +115,9 @@ class Case:
     fraction_of_matmul_peak: float | None = None  # GEMM cases: gflops / the run's matmul roof
     # gbps / the fastest copy sample taken around the time the case ran (absent in older results)
     fraction_of_local_peak: float | None = None
+    # CPU: a copy moving the case's bytes, measured just before it: the roof of the cache its
+    # working set lives in (absent for GPU cases and in older results)
+    same_size_copy_gbps: float | None = None
 
     @property
     def relative_spread(self) -> float | None:
@@ -456,7 +460,8 @@ def _build_case(results: Results, key: CaseKey, entries: list[dict[str, Any]]) -
                 gflops=gflops,
                 fraction_of_matmul_peak=gflops / roof if gflops and roof else None,
                 fraction_of_local_peak=(_positive(median_entry.get("fraction_of_local_peak"))
-                                        if median_entry else None))
+                                        if median_entry else None),
+                same_size_copy_gbps=_positive(summary.get("same_size_copy_gbps")))
 
 
 def results_from_document(path: Path, data: dict[str, Any]) -> Results:

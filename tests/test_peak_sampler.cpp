@@ -1,6 +1,8 @@
 // When the roofline measures the copy again: before the first point of each DRAM-sized comparison
 // (so its implementations are set against a copy taken seconds before them), not before the other
 // implementations of that comparison, and not before cache-resident points until the interval ends.
+// And the copy of each comparison's own size: once for the implementations that move the same bytes,
+// again for those that move more, never for a GEMM layer.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -42,6 +44,31 @@ TEST(PeakSampler, MeasuresTheCopyBeforeEachDramSizedComparison) {
   sampler.sample_before(points[2]);
   EXPECT_EQ(samples(), 4u);  // back to a DRAM-sized comparison after another
   EXPECT_EQ(sampler.peaks().cpu_samples.at(1).size(), 4u);
+}
+
+TEST(PeakSampler, MeasuresACopyOfEachComparisonsOwnSize) {
+  cli::Machine machine;
+  machine.cpu.caches = {CacheLevel{3, "Unified", 64 * 1024}};
+  const Shape cached{4, 256};
+  const std::vector<cli::Point> points{point("relu/forward/naive/cpu/f32", cached),
+                                       point("relu/forward/vectorised/cpu/f32", cached),
+                                       point("relu/forward/mask/cpu/f32", cached),  // also writes a 1-bit mask
+                                       point("gelu/forward/vectorised/cpu/f32", cached),
+                                       point("relu/forward/fused_gemm/cpu/f32", Shape{16, 256, 32})};
+  const cli::RunClock clock;
+  cli::PeakSampler sampler(points, machine, clock, true);
+  for (const cli::Point& p : points) sampler.sample_before(p);
+  const auto copy = [&sampler](const cli::Point& p) { return cli::same_size_copy_for(sampler.peaks(), p); };
+  for (std::size_t i = 0; i < 4; ++i) {
+    ASSERT_TRUE(copy(points[i])) << points[i].name;
+    EXPECT_GT(*copy(points[i]), 0) << points[i].name;
+  }
+  EXPECT_EQ(*copy(points[0]), *copy(points[1]));  // one measurement for both
+  EXPECT_FALSE(copy(points[4]));
+  // Interleaved repetitions build a point again: it keeps the fastest copy measured before it.
+  const double first = *copy(points[0]);
+  sampler.sample_before(points[0]);
+  EXPECT_GE(*copy(points[0]), first);
 }
 
 }  // namespace

@@ -189,6 +189,25 @@ TEST_F(ResultsJson, EachPointIsAlsoComparedWithTheCopySamplesTakenAroundIt) {
   }
 }
 
+TEST_F(ResultsJson, EachElementwisePointIsComparedWithACopyOfItsOwnSize) {
+  std::map<std::string, double> copy_of;  // by benchmark name: one figure for all its entries
+  for (const auto& e : results_->at("benchmarks")) {
+    if (e.contains("flop")) {  // a GEMM layer: its roof is the matmul's
+      EXPECT_FALSE(e.contains("same_size_copy_gbps")) << e.at("name");
+      continue;
+    }
+    ASSERT_TRUE(e.contains("same_size_copy_gbps")) << e.at("name");
+    const double copy = e.at("same_size_copy_gbps");
+    EXPECT_GT(copy, 0) << e.at("name");
+    EXPECT_EQ(copy_of.emplace(e.at("run_name").get<std::string>(), copy).first->second, copy) << e.at("name");
+    if (e.contains("gbps")) {
+      const double gbps = e.at("gbps");
+      EXPECT_NEAR(e.at("fraction_of_same_size_copy").get<double>(), gbps / copy, 1e-12 * gbps) << e.at("name");
+    }
+  }
+  EXPECT_FALSE(copy_of.empty());
+}
+
 TEST_F(ResultsJson, EveryRepetitionAndEveryAggregateIsKept) {
   std::map<std::string, std::multiset<std::string>> runs;  // run_name -> run kinds
   for (const auto& e : results_->at("benchmarks")) {
@@ -252,7 +271,7 @@ TEST(ResultsDocument, FailedSkippedAndBrokenPointsAreReportedNotTimed) {
   outcomes[2].status = cli::PointStatus::error;
   outcomes[2].reason = "launch failed";
   const std::vector<cli::SkippedCase> skipped{{c, "cuda", "no CUDA device present"}};
-  const cli::Peaks peaks{{{1, {10.0}}}, {}, {0.0}, {}, {}};
+  const cli::Peaks peaks{{{1, {10.0}}}, {}, {0.0}, {}, {}, {}};
   const std::map<std::string, std::string> names;
   const auto doc = cli::results_document("", cli::RunRecord{points, outcomes, skipped, peaks, names},
                                          nlohmann::json{{"schema_version", 1}});
@@ -274,7 +293,7 @@ TEST(ResultsDocument, APointIsComparedWithTheFastestCopySample) {
   const auto& cases = registry().cases();
   const Case* c = &*std::find_if(cases.begin(), cases.end(), [](const Case& k) { return k.device == Device::cpu; });
   const cli::Point point{c, 0, Shape{1, 64}, InputKind::mixed, true, 2, "p"};
-  const cli::Peaks peaks{{{2, {10.0, 30.0, 20.0}}}, {}, {0.0, 30.0, 60.0}, {}, {}};
+  const cli::Peaks peaks{{{2, {10.0, 30.0, 20.0}}}, {}, {0.0, 30.0, 60.0}, {}, {}, {}};
   EXPECT_EQ(peaks.cpu_gbps().at(2), 30.0);
   EXPECT_EQ(cli::peak_for(peaks, point), 30.0);
 }
@@ -284,7 +303,7 @@ TEST(ResultsDocument, APointsLocalPeakIsTheFastestSampleAroundTheTimeItWasTimed)
   const Case* c = &*std::find_if(cases.begin(), cases.end(), [](const Case& k) { return k.device == Device::cpu; });
   const cli::Point point{c, 0, Shape{1, 64}, InputKind::mixed, true, 2, "p"};
   // Samples every 30 s; the slow ones are the machine's bandwidth between its fast spells.
-  const cli::Peaks peaks{{{2, {10.0, 30.0, 20.0, 40.0}}}, {}, {0.0, 30.0, 60.0, 90.0}, {}, {}};
+  const cli::Peaks peaks{{{2, {10.0, 30.0, 20.0, 40.0}}}, {}, {0.0, 30.0, 60.0, 90.0}, {}, {}, {}};
   EXPECT_EQ(cli::local_peak_for(peaks, point, 35, 50), 30.0);   // the samples just before and after
   EXPECT_EQ(cli::local_peak_for(peaks, point, 61, 70), 40.0);
   EXPECT_EQ(cli::local_peak_for(peaks, point, 1, 2), 30.0);

@@ -129,6 +129,8 @@ def _run_entries(activation: str, direction: str, implementation: str, device: s
         fields["peak_gflops"] = CPU_MATMUL_GFLOPS
     if device != "cpu":
         fields["l2"] = "cold"
+    elif layer is None:
+        fields["same_size_copy_gbps"] = _achievable_gbps(device, nbytes)
     if direction == "forward":
         fields["sparsity"] = 0.5 if activation in ("relu", "crelu") else 0.0
     base = {"name": name, "run_name": name, "repetitions": REPETITIONS,
@@ -141,6 +143,8 @@ def _run_entries(activation: str, direction: str, implementation: str, device: s
     def timed(real_ns: float, **extra: Any) -> dict[str, Any]:
         """An entry whose real_time is a time: it has a bandwidth."""
         gbps = nbytes / real_ns
+        if "same_size_copy_gbps" in fields:
+            extra["fraction_of_same_size_copy"] = gbps / fields["same_size_copy_gbps"]
         return entry(real_ns, gbps=gbps, fraction_of_peak=gbps / peak,
                      fraction_of_local_peak=gbps / (peak * LOCAL_PEAK_SHARE), **extra)
 

@@ -78,7 +78,10 @@ def test_bandwidth_chart_has_roofline_cache_marks_and_units(small_results_file):
     assert ax.get_xlabel() == "tensor size (elements, log scale)"
     assert chart.figure.get_supylabel() == "achieved bandwidth (GB/s)"
     assert {"naive", "vectorised", "onednn", "measured copy bandwidth (roofline)",
-            "working set = cache size"} <= set(_legend_labels(chart))
+            "copy of the same size", "working set = cache size"} <= set(_legend_labels(chart))
+    # The same-size copy follows the caches: 3x the DRAM copy in L2, 1.8x in L3 (the factory's model).
+    same_size = next(line for line in ax.lines if line.get_linestyle() == "-.")
+    assert list(same_size.get_ydata()) == pytest.approx([14.1 * 3, 14.1 * 1.8, 14.1])
 
 
 def test_speedups_are_time_ratios_over_naive_and_the_vendor(small_results_file):
