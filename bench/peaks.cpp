@@ -70,7 +70,7 @@ void PeakSampler::sample() {
   peaks_.sample_seconds.push_back(clock_.seconds());
   const std::size_t cpu_bytes = dram_copy_bytes(machine_.cpu.last_level_bytes(), free_memory(Device::cpu, 0));
   for (auto& [threads, samples] : peaks_.cpu_samples) {
-    samples.push_back(measure_cpu_copy_gbps(threads, cpu_bytes));
+    samples.push_back(measure_cpu_copy_gbps(threads, cpu_bytes, machine_.cpu.last_level_bytes()));
     if (!quiet_) {
       std::fprintf(stderr, "cpu copy bandwidth, %d thread%s: %.1f GB/s\n", threads, threads == 1 ? "" : "s",
                    samples.back());
@@ -100,7 +100,8 @@ void PeakSampler::measure_same_size_copy(const Point& p) {
     same_size_key_ = key;
     try {
       // Half the bytes read, half written, as a plain forward pass moves them.
-      same_size_gbps_ = measure_cpu_copy_gbps(p.threads, static_cast<std::size_t>((bytes + 1) / 2));
+      same_size_gbps_ =
+          measure_cpu_copy_gbps(p.threads, static_cast<std::size_t>((bytes + 1) / 2), machine_.cpu.last_level_bytes());
     } catch (const std::exception& e) {
       // The point itself may still fit: it runs without this figure.
       same_size_gbps_.reset();

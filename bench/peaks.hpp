@@ -48,7 +48,8 @@ struct Peaks {
 class PeakSampler {
  public:
   // Time between samples once the first is taken. The bandwidth moves within a minute, and a sample
-  // (1 and 2 threads, 64 MiB) costs 0.35 s on the 2-core EPYC VM: about 1% of the run.
+  // (1 and 2 threads, two copy loops over 128 MiB) costs 0.5-0.6 s on the 2-core Zen 5 VM: 2% of
+  // the run.
   static constexpr std::chrono::seconds kInterval{30};
 
   // Takes the first sample and measures the matmul roofs. Throws std::runtime_error when a copy
@@ -60,7 +61,7 @@ class PeakSampler {
   // Before a point is built: sample() once kInterval has passed since the last one, and before the
   // first point of each question (question_of) whose working set exceeds the device's last cache,
   // so that the implementations of a DRAM-sized comparison are set against a copy measured seconds
-  // before them. The default CPU sweep has about 300 such questions: under 2 minutes of copies in
+  // before them. The default CPU sweep has about 300 such questions: under 3 minutes of copies in
   // nearly 3 hours (2-core Zen 5 VM). And, for a CPU elementwise point, the copy of its size when
   // its question, byte count or threads differ from the point before it.
   void sample_before(const Point& next);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <barrier>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "harness/buffers.hpp"
+#include "kernels/cpu/stores.hpp"
 #include "kernels/cpu/stream_copy.hpp"
 
 namespace actbench {
@@ -87,7 +89,7 @@ std::size_t dram_copy_bytes(std::size_t last_level_cache_bytes, std::size_t avai
   return std::max(std::min(wanted, available_bytes / 4), kSliceAlignment);
 }
 
-double measure_cpu_copy_gbps(int threads, std::size_t bytes) {
+double measure_cpu_copy_gbps(int threads, std::size_t bytes, std::size_t last_level_cache_bytes) {
   if (threads < 1) throw std::runtime_error("copy bandwidth needs at least one thread");
   const Buffer src(Device::cpu, 0, bytes);
   const Buffer dst(Device::cpu, 0, bytes);
@@ -96,11 +98,12 @@ double measure_cpu_copy_gbps(int threads, std::size_t bytes) {
   // above a threshold of its own: on a 2-core EPYC VM it did not for 64 MiB per thread, and moved 26
   // GB/s against 36 for a non-temporal copy. That copy must store as wide as the kernels do: there
   // the same line-at-a-time loop moved 29-31 GB/s with 16-byte stores and 33-34 with 32-byte ones.
-  // In a cache, glibc's memcpy of a few KiB (rep movsb) moved 64 GB/s per Zen 5 core, a vector copy
+  // In a cache glibc's memcpy of a few KiB (rep movsb) moved 64 GB/s per Zen 5 core, the vector loop
   // with ordinary stores several times that.
-  return std::max({median_copy_gbps(threads, src, dst, bytes, library_copy),
-                   median_copy_gbps(threads, src, dst, bytes, stream_copy),
-                   median_copy_gbps(threads, src, dst, bytes, vector_copy)});
+  const bool streaming = stores_for(2 * static_cast<std::int64_t>(bytes), static_cast<std::int64_t>(last_level_cache_bytes)) ==
+                         Stores::streaming;
+  return std::max(median_copy_gbps(threads, src, dst, bytes, library_copy),
+                  median_copy_gbps(threads, src, dst, bytes, streaming ? stream_copy : vector_copy));
 }
 
 }  // namespace actbench

@@ -8,14 +8,9 @@
 
 #include "kernels/activations.hpp"
 #include "kernels/case.hpp"
+#include "kernels/cpu/stores.hpp"
 
 namespace actbench {
-
-// How a kernel writes its output: through the cache, or with non-temporal stores where the output
-// is too large for the cache to keep until anything reads it again (they skip the read for ownership
-// of every output line: a third of the traffic of a one-input pass). Streaming falls back to cached
-// stores wherever a run of the output is not aligned to the vector.
-enum class Stores : bool { cached, streaming };
 
 // A kernel reads and writes the operands' buffers (a pass of a multi-pass case may point x or out
 // elsewhere). `sums` is this thread's per-channel accumulator for the kernels that reduce over rows

@@ -42,15 +42,6 @@ std::int64_t footprint_bytes(Direction direction, const Operands& op, std::int64
   return bytes;
 }
 
-// Streaming stores once a pass touches more than the last-level cache holds: its output would be
-// evicted before anything reads it again, so reading each line for ownership first is wasted. On the
-// 2-core EPYC VM (16 MiB LLC) this rule, rather than "the output alone fills the LLC", took f32 relu
-// at 3M elements (24 MiB touched) from 29-32 to 43 GB/s; at 2M (16 MiB) cached stores are kept, since
-// the input then sometimes stays in the cache (46-124 GB/s cached against 43-45 streaming).
-inline Stores stores_for(std::int64_t footprint, const ExecContext& ctx) {
-  return ctx.cache_bytes > 0 && footprint > ctx.cache_bytes ? Stores::streaming : Stores::cached;
-}
-
 // The stores for the activation's own pass over op, by the same rule for every activation. With
 // AVX-512 (2-core Zen 5 VM) the passes with exp/erf/tanh inside are memory-bound at DRAM sizes too:
 // streaming took f32 at 16M elements from 47-54 to 60-69 GB/s (elu, gelu, gelu_tanh, silu, sigmoid
@@ -58,7 +49,7 @@ inline Stores stores_for(std::int64_t footprint, const ExecContext& ctx) {
 // and gelu_tanh of that time, they had been compute-bound and streaming had cost them 5-18%.
 template <class Act, class T>
 Stores activation_stores(Direction direction, const Operands& op, const ExecContext& ctx) {
-  return stores_for(footprint_bytes<T>(direction, op, Act::kConcatNegated ? 2 : 1), ctx);
+  return stores_for(footprint_bytes<T>(direction, op, Act::kConcatNegated ? 2 : 1), ctx.cache_bytes);
 }
 
 // Where the per-channel totals of a reducing pass go (none, the bias gradient, the zero counts). The
@@ -235,7 +226,7 @@ Runner unfused_bias_runner(Direction direction, const Operands& op, const ExecCo
   Operands activate = op;
   activate.x = z;
   activate.bias = nullptr;
-  return SweepRunner<>({{table.bias_pass, add, stores_for(footprint_bytes<T>(direction, add), ctx)}, {act.plain, activate, stores}},
+  return SweepRunner<>({{table.bias_pass, add, stores_for(footprint_bytes<T>(direction, add), ctx.cache_bytes)}, {act.plain, activate, stores}},
                        workers, std::nullopt, scratch);
 }
 
