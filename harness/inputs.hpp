@@ -21,7 +21,8 @@ inline constexpr InputKind kAllInputKinds[] = {InputKind::mixed, InputKind::posi
 std::string_view name_of(InputKind k);
 std::optional<InputKind> parse_input_kind(std::string_view name);
 
-// n values of the distribution, reproducible from the seed.
+// n values of the distribution, reproducible from the seed. The most recent draws (up to 1 GiB) are
+// kept and copied when asked for again.
 std::vector<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed);
 
 }  // namespace actbench
