@@ -10,6 +10,7 @@
 #include "harness/cpu_copy_bandwidth.hpp"
 #include "harness/gpu_timing.hpp"
 #include "harness/matmul_roof.hpp"
+#include "harness/metrics.hpp"
 
 namespace actbench::cli {
 namespace {
@@ -108,10 +109,7 @@ void PeakSampler::measure_same_size_copy(const Point& p) {
       if (!quiet_) std::fprintf(stderr, "no same-size copy before %s: %s\n", p.name.c_str(), e.what());
     }
   }
-  if (same_size_gbps_) {
-    double& fastest = peaks_.same_size_copy_gbps[p.name];
-    fastest = std::max(fastest, *same_size_gbps_);
-  }
+  if (same_size_gbps_) peaks_.same_size_copy_gbps[p.name].push_back(*same_size_gbps_);
 }
 
 double peak_for(const Peaks& peaks, const Point& p) {
@@ -132,7 +130,7 @@ double local_peak_for(const Peaks& peaks, const Point& p, double from_s, double 
 
 std::optional<double> same_size_copy_for(const Peaks& peaks, const Point& p) {
   const auto it = peaks.same_size_copy_gbps.find(p.name);
-  return it == peaks.same_size_copy_gbps.end() ? std::nullopt : std::optional<double>(it->second);
+  return it == peaks.same_size_copy_gbps.end() ? std::nullopt : std::optional<double>(summarize(it->second).median);
 }
 
 std::optional<double> matmul_peak_for(const Peaks& peaks, const Point& p) {

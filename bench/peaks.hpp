@@ -36,9 +36,9 @@ struct Peaks {
   std::map<std::pair<int, DType>, double> cpu_matmul_gflops;
   std::map<std::pair<int, DType>, double> gpu_matmul_gflops;
   // GB/s of a copy moving as many bytes as the point's minimum (half read, half written) on the
-  // point's threads, by point name: the fastest of those measured before the point was built (once
-  // per build when repetitions are interleaved). CPU elementwise points only.
-  std::map<std::string, double> same_size_copy_gbps;
+  // point's threads, by point name: the copy measured before each time the point was built (once
+  // per repetition when repetitions are interleaved). CPU elementwise points only.
+  std::map<std::string, std::vector<double>> same_size_copy_gbps;
 
   // The fastest sample of each.
   std::map<int, double> cpu_gbps() const;
@@ -89,7 +89,9 @@ double peak_for(const Peaks& peaks, const Point& p);
 // The fastest sample among those taken while the point was measured (from_s to to_s on the run's clock)
 // and the nearest one before and after: the roof of the machine as it was then.
 double local_peak_for(const Peaks& peaks, const Point& p, double from_s, double to_s);
-// The copy of the point's own size (Peaks::same_size_copy_gbps), when it was measured.
+// The copy of the point's own size (Peaks::same_size_copy_gbps), when it was measured: the median of
+// its samples, as the point's time is the median of its repetitions (the fastest of five interleaved
+// samples set the median repetition against the machine's best moment).
 std::optional<double> same_size_copy_for(const Peaks& peaks, const Point& p);
 // A GEMM layer point's matmul roof, when it was measured; none for elementwise points.
 std::optional<double> matmul_peak_for(const Peaks& peaks, const Point& p);
