@@ -131,8 +131,8 @@ def headline(dataset: Dataset) -> Table:
     """The best implementation per activation, direction, dtype and device at the largest size."""
     cases = representative(dataset.cases.values())
     headers = ["activation", "direction", "dtype", "device", "best implementation", "elements",
-               "GB/s", "fraction of peak", "of local peak", f"vs {BASELINE_IMPLEMENTATION}",
-               "vs vendor library"]
+               "GB/s", "fraction of peak", "of local peak", "of same-size copy",
+               f"vs {BASELINE_IMPLEMENTATION}", "vs vendor library"]
     rows = []
     for (activation, direction, dtype, device), group in grouped(
             cases, "activation", "direction", "dtype", "device").items():
@@ -143,12 +143,14 @@ def headline(dataset: Dataset) -> Table:
         vendor = VENDOR_IMPLEMENTATION.get(best.key.device_kind)
         fraction = f"{best.fraction_of_peak:.1%}" if best.fraction_of_peak is not None else "-"
         local = f"{best.fraction_of_local_peak:.1%}" if best.fraction_of_local_peak is not None else "-"
+        same_size = (f"{best.gbps / best.same_size_copy_gbps:.1%}"
+                     if best.gbps is not None and best.same_size_copy_gbps else "-")
         vendor_text = (f"{_speedup(at_size.get(vendor), best)} ({vendor})"
                        if vendor in at_size else "-")
         rows.append([activation, direction, dtype, device, best.key.implementation,
-                     format_elements(best.key.elements), _gbps(best.gbps), fraction, local,
+                     format_elements(best.key.elements), _gbps(best.gbps), fraction, local, same_size,
                      _speedup(at_size.get(BASELINE_IMPLEMENTATION), best), vendor_text])
-    return Table(headers, rows, numeric={5, 6, 7, 8, 9, 10})
+    return Table(headers, rows, numeric={5, 6, 7, 8, 9, 10, 11})
 
 
 def _time(case: Case | None) -> str:
@@ -290,7 +292,8 @@ def build(results: list[Results], curves: dict[str, Any] | None,
         blocks += [Heading(title),
                    Heading("Headline: best implementation at the largest size", 3),
                    Paragraph("GB/s = minimum bytes the case must move / median time; the peak is "
-                             "the copy bandwidth measured in the same run on the same device. "
+                             "the copy bandwidth measured in the same run on the same device; the "
+                             "same-size copy (CPU) moves the case's bytes, warm, just before it. "
                              "Speedups compare median times at the same size."),
                    headline(dataset)]
         blocks += gemm_layers(dataset)

@@ -60,10 +60,13 @@ def test_headline_picks_the_fastest_at_the_largest_size(small_results_file):
     assert relu["GB/s"] == f"{best.gbps:.1f}"
     assert relu["fraction of peak"] == f"{best.gbps / 14.1:.1%}"
     assert relu["of local peak"] == f"{best.gbps / (14.1 * results_factory.LOCAL_PEAK_SHARE):.1%}"
+    # At 16M the working set is past the caches: the copy of its size is the DRAM copy (the factory's model).
+    assert relu["of same-size copy"] == f"{best.gbps / 14.1:.1%}"
     naive = at_largest["naive"].median_time / best.median_time
     assert relu["vs naive"] == f"{naive:.2f}x"
     assert relu["vs vendor library"].endswith("(onednn)")
     assert rows[("relu", "forward", "f32", "cuda:0")]["vs vendor library"].endswith("(cudnn)")
+    assert rows[("relu", "forward", "f32", "cuda:0")]["of same-size copy"] == "-"   # CPU points only
 
 
 def test_gemm_layers_table_compares_fused_with_unfused(small_results_file):
