@@ -97,6 +97,7 @@ struct RecentDraw {
 };
 std::mutex recent_mutex;
 std::list<RecentDraw> recent;
+std::size_t recent_bytes = 0;
 
 }  // namespace
 
@@ -112,12 +113,12 @@ std::vector<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t se
   std::vector<double> values = draw_inputs(kind, n, seed);
   const std::size_t bytes = values.size() * sizeof(double);
   if (bytes > kRecentBytes) return values;
-  std::size_t kept = bytes;
-  for (auto it = recent.begin(); it != recent.end();) {
-    kept += it->values.size() * sizeof(double);
-    it = kept > kRecentBytes ? recent.erase(it) : std::next(it);
+  while (recent_bytes + bytes > kRecentBytes) {  // the least recently used go first
+    recent_bytes -= recent.back().values.size() * sizeof(double);
+    recent.pop_back();
   }
   recent.push_front(RecentDraw{key, values});
+  recent_bytes += bytes;
   return values;
 }
 

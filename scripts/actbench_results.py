@@ -120,6 +120,13 @@ class Case:
     same_size_copy_gbps: float | None = None
 
     @property
+    def fraction_of_same_size_copy(self) -> float | None:
+        """gbps / same_size_copy_gbps, as actbench writes it for the median entry."""
+        if self.gbps is None or not self.same_size_copy_gbps:
+            return None
+        return self.gbps / self.same_size_copy_gbps
+
+    @property
     def relative_spread(self) -> float | None:
         """(max - min) / median of the repetitions, or the cv when only aggregates were kept."""
         if len(self.times) >= 2:

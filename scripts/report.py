@@ -143,8 +143,8 @@ def headline(dataset: Dataset) -> Table:
         vendor = VENDOR_IMPLEMENTATION.get(best.key.device_kind)
         fraction = f"{best.fraction_of_peak:.1%}" if best.fraction_of_peak is not None else "-"
         local = f"{best.fraction_of_local_peak:.1%}" if best.fraction_of_local_peak is not None else "-"
-        same_size = (f"{best.gbps / best.same_size_copy_gbps:.1%}"
-                     if best.gbps is not None and best.same_size_copy_gbps else "-")
+        same_size = (f"{best.fraction_of_same_size_copy:.1%}"
+                     if best.fraction_of_same_size_copy is not None else "-")
         vendor_text = (f"{_speedup(at_size.get(vendor), best)} ({vendor})"
                        if vendor in at_size else "-")
         rows.append([activation, direction, dtype, device, best.key.implementation,
