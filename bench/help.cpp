@@ -42,7 +42,8 @@ Selection (comma-separated lists; default: everything registered):
   --directions=LIST    forward, backward
   --devices=LIST       cpu, cuda (every visible GPU), cuda:N
   --sizes=LIST         element counts; K, M, G are powers of two (4K = 4096). Default: every power
-                       of 4 from L1-resident up to >= 4x the last-level cache (CPU) or >= 8x L2 (GPU)
+                       of 4 from L1-resident up to >= 4x the last-level cache in each dtype (CPU)
+                       or >= 8x L2 in the smallest selected dtype (GPU)
   --gemm-shapes=LIST   the GEMM cases' layers as MxNxK (x: M x K, W: K x N, y: M x N). Default:
                        4096x4096x4096 and 8192x3072x768 (BERT-base's MLP over 8192 tokens);
                        --quick: 256x3072x768. --sizes does not apply to them

@@ -125,13 +125,13 @@ std::vector<const Case*> selected_cases(const Options& o) {
   return cases;
 }
 
-std::vector<std::int64_t> default_cpu_sizes(const CpuInfo& cpu, const std::vector<DType>& dtypes) {
+std::vector<std::int64_t> default_cpu_sizes(const CpuInfo& cpu, const std::vector<DType>& dtypes, DType dtype) {
   const std::int64_t l1 = static_cast<std::int64_t>(cpu.l1_data_bytes());
   const std::int64_t llc = static_cast<std::int64_t>(cpu.last_level_bytes());
   const std::int64_t first =
       l1 > 0 ? power_of_4_at_most(std::max<std::int64_t>(1, l1 / (kMostArrays * largest_element(dtypes)))) : kCpuSmallest;
   const std::int64_t last = power_of_4_at_least(std::max<std::int64_t>(
-      first, 4 * std::max<std::int64_t>(llc, 1) / (kFewestArrays * smallest_element(dtypes))));
+      first, 4 * std::max<std::int64_t>(llc, 1) / (kFewestArrays * static_cast<std::int64_t>(size_of(dtype)))));
   return ladder(first, last);
 }
 
@@ -217,8 +217,11 @@ Sweep plan_sweep(const Options& o, const Machine& m) {
                               : o.quick      ? quick_gpu_sizes(m.gpus[g])
                                              : default_gpu_sizes(m.gpus[g], o.dtypes));
   }
-  const std::vector<Shape> cpu_shapes =
-      shapes_of(!o.sizes.empty() ? o.sizes : o.quick ? quick_cpu_sizes(m.cpu) : default_cpu_sizes(m.cpu, o.dtypes));
+  const auto cpu_shapes = [&](DType dtype) {
+    return shapes_of(!o.sizes.empty() ? o.sizes
+                     : o.quick        ? quick_cpu_sizes(m.cpu)
+                                      : default_cpu_sizes(m.cpu, o.dtypes, dtype));
+  };
   const std::vector<Shape> gemm_shapes =
       !o.gemm_shapes.empty() ? o.gemm_shapes : o.quick ? quick_gemm_shapes() : default_gemm_shapes();
   std::vector<const char*> l2_modes;
@@ -232,7 +235,7 @@ Sweep plan_sweep(const Options& o, const Machine& m) {
       continue;
     }
     if (!on_gpu) {
-      for (const Shape& shape : c->signature.gemm ? gemm_shapes : cpu_shapes) {
+      for (const Shape& shape : c->signature.gemm ? gemm_shapes : cpu_shapes(c->dtype)) {
         for (InputKind input : inputs) {
           sweep.points.push_back(Point{c, 0, shape, input, true, c->single_threaded ? 1 : cpu_threads,
                                        point_name(*c, "cpu", shape, input, nullptr)});

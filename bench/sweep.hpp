@@ -46,11 +46,14 @@ struct Sweep {
 // The registered cases that the filters select, in registry order (what --list prints).
 std::vector<const Case*> selected_cases(const Options& o);
 
-// Default sweeps: every power of 4 from a size whose working set fits the L1 data cache (CPU) or is
-// launch-bound (GPU) up to the first whose working set is at least 4x the last-level cache (CPU) or
-// 8x L2 (GPU), for the smallest and largest selected dtypes. Powers of 4 keep CPU and GPU points on
-// one ladder, so they compare size for size.
-std::vector<std::int64_t> default_cpu_sizes(const CpuInfo& cpu, const std::vector<DType>& dtypes);
+// Default sweeps: every power of 4 from a size whose working set fits the L1 data cache in the
+// largest selected dtype (CPU) or is launch-bound (GPU), up to the first whose working set is at
+// least 4x the last-level cache in `dtype` (CPU) or 8x L2 in the smallest selected dtype (GPU).
+// Powers of 4 keep CPU and GPU points on one ladder, so they compare size for size. Each CPU dtype
+// stops at its own DRAM size: carrying f64 on to where f16 reaches 4x the cache would time it at 16x,
+// half a GiB per tensor and seconds per point, for no new answer. The GPU ladder is shared, since the
+// GPU goals are stated at 256M elements in every dtype.
+std::vector<std::int64_t> default_cpu_sizes(const CpuInfo& cpu, const std::vector<DType>& dtypes, DType dtype);
 std::vector<std::int64_t> default_gpu_sizes(const GpuInfo& gpu, const std::vector<DType>& dtypes);
 
 // --quick. CPU: one size resident in the largest private cache and one in the last-level cache. No

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -126,6 +127,25 @@ TEST(CliSweep, GemmCasesSweepTheLayers) {
       EXPECT_EQ(p.shape.depth, 0);
     }
   }
+}
+
+// The default CPU ladder starts where the largest dtype's working set fits L1 and stops, dtype by
+// dtype, at the first size whose x and y take at least 4x the last-level cache.
+TEST(CliSweep, DefaultCpuSizesStopEachDtypeAtFourTimesTheLastLevelCache) {
+  cli::Machine machine;
+  machine.cpu.threads = 2;
+  machine.cpu.caches = {{1, "Data", 48 << 10}, {3, "Unified", 32 << 20}};
+  const cli::Sweep sweep = cli::plan_sweep(
+      parse_options({"--devices=cpu", "--activations=relu", "--impls=vectorised", "--directions=forward"}), machine);
+  std::map<DType, std::vector<std::int64_t>> sizes;
+  for (const cli::Point& p : sweep.points) sizes[p.c->dtype].push_back(p.shape.elements());
+  const std::vector<std::int64_t> to_16m{1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 22, 1 << 24};
+  std::vector<std::int64_t> to_64m = to_16m;
+  to_64m.push_back(1 << 26);
+  EXPECT_EQ(sizes[DType::f64], to_16m);  // 8M elements x 16 bytes = 4x 32 MiB: 16M is the power of 4 past it
+  EXPECT_EQ(sizes[DType::f32], to_16m);  // 16M x 8 bytes = 4x 32 MiB
+  EXPECT_EQ(sizes[DType::f16], to_64m);  // 32M x 4 bytes = 4x 32 MiB: 64M
+  EXPECT_EQ(sizes[DType::bf16], to_64m);
 }
 
 TEST(CliParse, ValueForms) {
