@@ -177,21 +177,37 @@ HWY_INLINE void for_each_run(const Operands& op, std::int64_t begin, std::int64_
   finish_stores(stores);
 }
 
-// What a store left in memory, in the compute type: rounding to f16/bf16 may turn a tiny y into zero,
-// and the statistics describe the stored output.
 template <class T>
-HWY_INLINE hn::Vec<TagOf<T>> as_stored(hn::Vec<TagOf<T>> y, const T* stored) {
-  if constexpr (std::is_same_v<T, ComputeOf<T>>) return y;
-  else return load(stored);
+using ZeroMask = hn::Mask<hn::RebindToSigned<TagOf<T>>>;
+
+// The lanes of v that are exactly zero, of either sign.
+template <class T>
+HWY_INLINE ZeroMask<T> zero_lanes(hn::Vec<TagOf<T>> v) {
+  return hn::RebindMask(hn::RebindToSigned<TagOf<T>>(), hn::Eq(v, hn::Zero(TagOf<T>())));
 }
 
-// counts[j] += 1 for every lane j of v that is exactly zero, of either sign.
+// The lanes of y that store as zero. The statistics describe the stored output, and rounding to
+// f16/bf16 may turn a tiny y into zero, so a 16-bit type is judged by its narrowed bits, in registers:
+// reloading the store instead waited, past the LLC, for a non-temporal store to reach memory
+// (bf16 crelu at 64M elements: 7.2x the plain forward).
 template <class T>
-HWY_INLINE void count_zeros(hn::Vec<TagOf<T>> v, ZeroLane<T>* counts) {
-  const TagOf<T> d;
+HWY_INLINE ZeroMask<T> stored_zero_lanes(hn::Vec<TagOf<T>> y) {
+  if constexpr (std::is_same_v<T, ComputeOf<T>>) {
+    return zero_lanes<T>(y);
+  } else {
+    const TagOf<T> d;
+    const hn::RebindToUnsigned<TagOf<T>> du;
+    const hn::Rebind<std::uint16_t, TagOf<T>> d16;
+    const auto bits = hn::PromoteTo(du, hn::BitCast(d16, Storage<T>::narrow(d, y)));
+    return hn::RebindMask(hn::RebindToSigned<TagOf<T>>(), hn::Eq(hn::And(bits, hn::Set(du, 0x7fffu)), hn::Zero(du)));
+  }
+}
+
+// counts[j] += 1 for every lane j of `zero`.
+template <class T>
+HWY_INLINE void count_zeros(ZeroMask<T> zero, ZeroLane<T>* counts) {
   const hn::RebindToSigned<TagOf<T>> di;
-  const auto is_zero = hn::RebindMask(di, hn::Eq(v, hn::Zero(d)));
-  hn::StoreU(hn::Sub(hn::LoadU(di, counts), hn::VecFromMask(di, is_zero)), di, counts);  // a true lane is -1
+  hn::StoreU(hn::Sub(hn::LoadU(di, counts), hn::VecFromMask(di, zero)), di, counts);  // a true lane is -1
 }
 
 template <class Act, class T, bool kBias, bool kCountZeros = false>
@@ -204,11 +220,11 @@ struct ForwardBody {
     if constexpr (Act::kPerChannelSlope) slope = load(r.slope + k);
     const auto y = activate<Act, M>(x, slope);
     store(y, r.out + k, r.stream);
-    if constexpr (kCountZeros) count_zeros<T>(as_stored(y, r.out + k), r.counts + k);
+    if constexpr (kCountZeros) count_zeros<T>(stored_zero_lanes<T>(y), r.counts + k);
     if constexpr (Act::kConcatNegated) {
       const auto y_neg = activate<Act, M>(M::c(0) - x, slope);
       store(y_neg, r.out_hi + k, r.stream);
-      if constexpr (kCountZeros) count_zeros<T>(as_stored(y_neg, r.out_hi + k), r.counts_hi + k);
+      if constexpr (kCountZeros) count_zeros<T>(stored_zero_lanes<T>(y_neg), r.counts_hi + k);
     }
   }
 };
@@ -247,7 +263,9 @@ struct ColumnSumBody {
 // The unfused statistics pass: re-reads the stored output (as x) and counts its zeros.
 template <class T>
 struct ZeroCountBody {
-  HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const { count_zeros<T>(load(r.x + k), r.counts + k); }
+  HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const {
+    count_zeros<T>(zero_lanes<T>(load(r.x + k)), r.counts + k);
+  }
 };
 
 template <class Act, class T, bool kBias>
