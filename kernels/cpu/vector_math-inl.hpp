@@ -16,6 +16,7 @@
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include "kernels/cpu/native_bf16.hpp"
 #include "kernels/cpu/sleef_erf.hpp"
 #include "kernels/dtype.hpp"
 
@@ -219,6 +220,29 @@ struct Storage<bf16> {
     return hn::DemoteTo(d16, hn::BitCast(di, narrow));
   }
 };
+
+#if ACTBENCH_NATIVE_BF16_TARGET(HWY_TARGET)
+// The same bits as Storage<bf16> with one instruction (kernels/cpu/native_bf16.hpp), written as inline
+// assembly because Highway's AVX-512 target does not enable AVX512_BF16 for the compiler's
+// intrinsics. VCVTNEPS2BF16 rounds to nearest even and quiets NaN as to_bf16 does, but flushes
+// denormal inputs to zero, so a vector that holds one (rare) is narrowed by hand.
+template <>
+struct Storage<NativeBf16> {
+  template <class D>
+  static HWY_INLINE hn::Vec<D> load(D d, const NativeBf16* p) {
+    return Storage<bf16>::load(d, p);
+  }
+  template <class D>
+  static HWY_INLINE auto narrow(D d, hn::Vec<D> v) {
+    static_assert(hn::MaxLanes(D()) == 16, "one full AVX-512 vector of f32");
+    constexpr int kDenormal = 0x20;
+    if (HWY_UNLIKELY(_mm512_fpclass_ps_mask(v.raw, kDenormal) != 0)) return Storage<bf16>::narrow(d, v);
+    __m256i bits;
+    asm("vcvtneps2bf16 %1, %0" : "=v"(bits) : "v"(v.raw));
+    return hn::Vec<hn::Rebind<std::uint16_t, D>>{bits};
+  }
+};
+#endif
 
 // f16: the F16C instructions on x86 (round to nearest even, exact on denormals, Inf and NaN). Highway
 // 1.0.3's portable fallback truncates and turns Inf/NaN into finite values, so the fallback

@@ -9,6 +9,7 @@
 #include <hwy/highway.h>
 #include <hwy/targets.h>
 
+#include "kernels/cpu/native_bf16.hpp"
 #include "kernels/cpu/vector_target.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -23,6 +24,11 @@ HWY_AFTER_NAMESPACE();
 namespace actbench {
 HWY_EXPORT(compiled_target);
 
-std::string cpu_vector_target() { return hwy::TargetName(HWY_DYNAMIC_DISPATCH(compiled_target)()); }
+std::string cpu_vector_target() {
+  const std::int64_t target = HWY_DYNAMIC_DISPATCH(compiled_target)();
+  std::string name = hwy::TargetName(target);
+  if (narrows_bf16_natively(target)) name += " (bf16 stores: AVX512_BF16)";
+  return name;
+}
 }  // namespace actbench
 #endif
