@@ -1,7 +1,8 @@
 // The vectorised kernels' store conversions (Storage<T>::narrow in kernels/cpu/vector_math-inl.hpp)
-// against the scalar ones of kernels/dtype.hpp, bit for bit, on every Highway target this CPU runs.
-// The kernels themselves only ever run the best target, and on a CPU with AVX512_BF16 only the native
-// bf16 conversion, so each of the other paths is checked here.
+// against the scalar ones of kernels/dtype.hpp, bit for bit, and the zero statistics' test of which
+// values store as zero (stored_zero_lanes) against the stored bits, on every Highway target this CPU
+// runs. The kernels themselves only ever run the best target, and on a CPU with AVX512_BF16 only the
+// native bf16 conversion, so each of the other paths is checked here.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "tests/test_vector_narrow.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -12,7 +13,7 @@
 #include <hwy/highway.h>
 
 #include "kernels/cpu/native_bf16.hpp"
-#include "kernels/cpu/vector_math-inl.hpp"
+#include "kernels/cpu/vector_loops-inl.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace actbench::HWY_NAMESPACE {
@@ -28,15 +29,31 @@ void narrow_all(const float* in, std::uint16_t* out, std::size_t n) {
   }
 }
 
+// zero[i] = whether in[i] stores as zero in T, by the zero statistics' test.
+template <class T>
+void zero_test_all(const float* in, std::int32_t* zero, std::size_t n) {
+  const TagOf<T> d;
+  const hn::RebindToSigned<decltype(d)> di;
+  for (std::size_t i = 0; i < n; i += hn::Lanes(d)) {
+    hn::StoreU(hn::VecFromMask(di, stored_zero_lanes<T>(hn::LoadU(d, in + i))), di, zero + i);
+  }
+}
+
 void narrow_to_f16(const float* in, std::uint16_t* out, std::size_t n) { narrow_all<f16>(in, out, n); }
 void narrow_to_bf16(const float* in, std::uint16_t* out, std::size_t n) { narrow_all<bf16>(in, out, n); }
-// Only called where narrows_bf16_natively(this target) holds.
-void narrow_to_native_bf16(const float* in, std::uint16_t* out, std::size_t n) {
+void zero_test_f16(const float* in, std::int32_t* zero, std::size_t n) { zero_test_all<f16>(in, zero, n); }
+void zero_test_bf16(const float* in, std::int32_t* zero, std::size_t n) { zero_test_all<bf16>(in, zero, n); }
+// NativeBf16 where this target has it; the tests call these only where narrows_bf16_natively holds.
 #if ACTBENCH_NATIVE_BF16_TARGET(HWY_TARGET)
-  narrow_all<NativeBf16>(in, out, n);
+using MaybeNativeBf16 = NativeBf16;
 #else
-  narrow_all<bf16>(in, out, n);
+using MaybeNativeBf16 = bf16;
 #endif
+void narrow_to_native_bf16(const float* in, std::uint16_t* out, std::size_t n) {
+  narrow_all<MaybeNativeBf16>(in, out, n);
+}
+void zero_test_native_bf16(const float* in, std::int32_t* zero, std::size_t n) {
+  zero_test_all<MaybeNativeBf16>(in, zero, n);
 }
 
 }  // namespace
@@ -56,6 +73,9 @@ namespace {
 HWY_EXPORT(narrow_to_f16);
 HWY_EXPORT(narrow_to_bf16);
 HWY_EXPORT(narrow_to_native_bf16);
+HWY_EXPORT(zero_test_f16);
+HWY_EXPORT(zero_test_bf16);
+HWY_EXPORT(zero_test_native_bf16);
 
 // f32 bit patterns where rounding goes wrong if it is wrong anywhere: for every sign and exponent
 // (zero and denormal, normal, Inf and NaN), mantissas at and around the rounding ties of both 16-bit
@@ -80,6 +100,7 @@ class VectorNarrow : public testing::TestWithParam<std::int64_t> {
   void SetUp() override { hwy::SetSupportedTargetsForTest(GetParam()); }
   void TearDown() override { hwy::SetSupportedTargetsForTest(0); }
 
+  // narrow: the vectorised conversion; scalar: kernels/dtype.hpp's.
   template <class Narrow, class Scalar>
   void expect_bits_equal(Narrow narrow, Scalar scalar) {
     const std::vector<float> in = hard_patterns();
@@ -91,6 +112,23 @@ class VectorNarrow : public testing::TestWithParam<std::int64_t> {
       if (out[i] != expected) {
         ++mismatches;
         ADD_FAILURE() << std::hex << "f32 bits 0x" << bits_of(in[i]) << ": 0x" << out[i] << ", scalar 0x" << expected;
+      }
+    }
+  }
+
+  // A value counts as zero exactly where the scalar conversion stores +0 or -0.
+  template <class ZeroTest, class Scalar>
+  void expect_zero_where_stored_zero(ZeroTest zero_test, Scalar scalar) {
+    const std::vector<float> in = hard_patterns();
+    std::vector<std::int32_t> zero(in.size());
+    zero_test(in.data(), zero.data(), in.size());
+    int mismatches = 0;
+    for (std::size_t i = 0; i < in.size() && mismatches < 10; ++i) {
+      const bool stored_zero = (scalar(in[i]).bits & 0x7fffu) == 0;
+      if ((zero[i] != 0) != stored_zero) {
+        ++mismatches;
+        ADD_FAILURE() << std::hex << "f32 bits 0x" << bits_of(in[i]) << ": counted as zero " << (zero[i] != 0)
+                      << ", stores as zero " << stored_zero;
       }
     }
   }
@@ -110,6 +148,12 @@ TEST_P(VectorNarrow, NativeBf16MatchesScalarConversionDenormalsIncluded) {
     GTEST_SKIP() << "this target or CPU has no AVX512_BF16 conversion (the kernels narrow bf16 by hand here)";
   }
   expect_bits_equal(HWY_DYNAMIC_DISPATCH(narrow_to_native_bf16), to_bf16);
+  expect_zero_where_stored_zero(HWY_DYNAMIC_DISPATCH(zero_test_native_bf16), to_bf16);
+}
+
+TEST_P(VectorNarrow, ZeroStatisticsCountExactlyTheValuesThatStoreAsZero) {
+  expect_zero_where_stored_zero(HWY_DYNAMIC_DISPATCH(zero_test_f16), to_f16);
+  expect_zero_where_stored_zero(HWY_DYNAMIC_DISPATCH(zero_test_bf16), to_bf16);
 }
 
 }  // namespace
