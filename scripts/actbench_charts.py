@@ -156,9 +156,16 @@ def _size_axis(ax: Axes) -> None:
 
 
 def _ratio_axis(ax: Axes) -> None:
+    """Called after the panel's lines are drawn: the ticks depend on the range of its ratios."""
     ax.set_yscale("log", base=2)
-    ax.yaxis.set_major_locator(LogLocator(base=2, subs=(1.0, 1.25, 1.5, 1.75), numticks=10))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}x"))
+    low, high = ax.get_ylim()
+    # Quarter steps read well over a few octaves; over many (naive against a vendor library spans
+    # ten or more) they crowd into an unreadable column, so only powers of 2 are marked there.
+    if math.log2(high / low) <= 3:
+        ax.yaxis.set_major_locator(LogLocator(base=2, subs=(1.0, 1.25, 1.5, 1.75), numticks=10))
+    else:
+        ax.yaxis.set_major_locator(LogLocator(base=2, numticks=8))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.3g}x"))
     ax.yaxis.set_minor_locator(NullLocator())
     ax.axhline(1.0, color="black", linewidth=1.0)
 

@@ -1,12 +1,14 @@
 """plot.py and the charts behind it (issue 6, item 2 and its acceptance)."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import actbench_charts as charts
 import plot
 import pytest
 import results_factory
+from matplotlib.figure import Figure
 from actbench_results import Dataset, group_into_datasets, load_all, load_results
 from conftest import SMALL, TINY
 
@@ -97,6 +99,25 @@ def test_speedups_are_time_ratios_over_naive_and_the_vendor(small_results_file):
     assert list(line.get_ydata()) == pytest.approx(expected)
     assert "speedup_over_cudnn_cuda0_f32_forward" in by_name
     assert "speedup_over_onednn_cuda0_f32_forward" not in by_name
+
+
+def _labelled_ticks(low: float, high: float) -> list[float]:
+    figure = Figure()
+    ax = figure.subplots()
+    ax.plot([1024, 4096], [low, high])
+    charts._ratio_axis(ax)
+    bottom, top = ax.get_ylim()
+    return [tick for tick in ax.yaxis.get_majorticklocs() if bottom <= tick <= top]
+
+
+def test_ratio_axes_stay_readable_over_many_octaves():
+    # naive over oneDNN spans about 13 octaves in the bf16 sweep: powers of 2 only, a few of them
+    wide = _labelled_ticks(0.004, 40.0)
+    assert 3 <= len(wide) <= 10
+    assert all(math.log2(tick).is_integer() for tick in wide)
+    # within two octaves the quarter steps are marked
+    narrow = _labelled_ticks(0.8, 2.2)
+    assert 1.25 in narrow and 1.5 in narrow
 
 
 def test_dtype_comparison_needs_two_dtypes(tmp_path, small_results_file):
