@@ -106,29 +106,28 @@ class VectorNarrow : public testing::TestWithParam<std::int64_t> {
     const std::vector<float> in = hard_patterns();
     std::vector<std::uint16_t> out(in.size());
     narrow(in.data(), out.data(), in.size());
-    int mismatches = 0;
-    for (std::size_t i = 0; i < in.size() && mismatches < 10; ++i) {
-      const std::uint16_t expected = scalar(in[i]).bits;
-      if (out[i] != expected) {
-        ++mismatches;
-        ADD_FAILURE() << std::hex << "f32 bits 0x" << bits_of(in[i]) << ": 0x" << out[i] << ", scalar 0x" << expected;
-      }
-    }
+    expect_each(in, out, [&](float x) { return scalar(x).bits; });
   }
 
-  // A value counts as zero exactly where the scalar conversion stores +0 or -0.
+  // A value counts as zero (a lane of all ones) exactly where the scalar conversion stores +0 or -0.
   template <class ZeroTest, class Scalar>
   void expect_zero_where_stored_zero(ZeroTest zero_test, Scalar scalar) {
     const std::vector<float> in = hard_patterns();
     std::vector<std::int32_t> zero(in.size());
     zero_test(in.data(), zero.data(), in.size());
+    expect_each(in, zero, [&](float x) { return (scalar(x).bits & 0x7fffu) == 0 ? -1 : 0; });
+  }
+
+ private:
+  // got[i] against expected(in[i]), reporting the first few mismatches.
+  template <class Value, class Expected>
+  static void expect_each(const std::vector<float>& in, const std::vector<Value>& got, Expected expected) {
     int mismatches = 0;
     for (std::size_t i = 0; i < in.size() && mismatches < 10; ++i) {
-      const bool stored_zero = (scalar(in[i]).bits & 0x7fffu) == 0;
-      if ((zero[i] != 0) != stored_zero) {
+      const Value want = static_cast<Value>(expected(in[i]));
+      if (got[i] != want) {
         ++mismatches;
-        ADD_FAILURE() << std::hex << "f32 bits 0x" << bits_of(in[i]) << ": counted as zero " << (zero[i] != 0)
-                      << ", stores as zero " << stored_zero;
+        ADD_FAILURE() << std::hex << "f32 bits 0x" << bits_of(in[i]) << ": 0x" << got[i] << ", expected 0x" << want;
       }
     }
   }
