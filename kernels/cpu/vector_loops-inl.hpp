@@ -198,7 +198,7 @@ HWY_INLINE ZeroMask<T> stored_zero_lanes(hn::Vec<TagOf<T>> y) {
   } else {
     const hn::RebindToSigned<TagOf<T>> di;
     const auto magnitude = hn::And(hn::BitCast(di, y), hn::Set(di, 0x7fffffff));
-    return hn::Lt(magnitude, hn::Set(di, static_cast<std::int32_t>(Storage<T>::kZeroBound + 1)));
+    return hn::Lt(magnitude, hn::Set(di, static_cast<std::int32_t>(DTypeTraits<T>::kZeroBoundBits + 1)));
   }
 }
 

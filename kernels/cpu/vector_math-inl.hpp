@@ -198,9 +198,6 @@ struct Storage {
 // to_bf16 in kernels/dtype.hpp.
 template <>
 struct Storage<bf16> {
-  // The largest f32 magnitude, as bits, that stores as zero: half the smallest denormal, a tie that
-  // rounds to the even zero.
-  static constexpr std::uint32_t kZeroBound = 0x8000;
   template <class D>
   static HWY_INLINE hn::Vec<D> load(D d, const bf16* p) {
     const hn::Rebind<std::uint16_t, D> d16;
@@ -230,12 +227,7 @@ struct Storage<bf16> {
 // intrinsics. VCVTNEPS2BF16 rounds to nearest even and quiets NaN as to_bf16 does, but flushes
 // denormal inputs to zero, so a vector that holds one (rare) is narrowed by hand.
 template <>
-struct Storage<NativeBf16> {
-  static constexpr std::uint32_t kZeroBound = Storage<bf16>::kZeroBound;
-  template <class D>
-  static HWY_INLINE hn::Vec<D> load(D d, const NativeBf16* p) {
-    return Storage<bf16>::load(d, p);
-  }
+struct Storage<NativeBf16> : Storage<bf16> {  // loads as bf16
   template <class D>
   static HWY_INLINE auto narrow(D d, hn::Vec<D> v) {
     static_assert(hn::MaxLanes(D()) == 16, "one full AVX-512 vector of f32");
@@ -254,7 +246,6 @@ struct Storage<NativeBf16> {
 template <>
 struct Storage<f16> {
   static constexpr bool kHardware = HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2;
-  static constexpr std::uint32_t kZeroBound = 0x33000000;  // 2^-25: half the smallest denormal, as for bf16
 
   template <class D>
   static HWY_INLINE hn::Vec<D> load(D d, const f16* p) {
