@@ -118,9 +118,6 @@ struct DTypeTraits<f16> {
   using Compute = float;
   static constexpr DType kId = DType::f16;
   static constexpr double kEpsilon = 9.765625e-04;  // 2^-10
-  // The largest f32 magnitude, as bits, that to_f16 stores as zero: 2^-25, half the smallest
-  // denormal, a tie that rounds to the even zero.
-  static constexpr std::uint32_t kZeroBoundBits = 0x33000000;
   AB_HD static Compute load(f16 v) { return to_float(v); }
   AB_HD static f16 store(Compute v) { return to_f16(v); }
 };
@@ -129,7 +126,6 @@ struct DTypeTraits<bf16> {
   using Compute = float;
   static constexpr DType kId = DType::bf16;
   static constexpr double kEpsilon = 7.8125e-03;  // 2^-7
-  static constexpr std::uint32_t kZeroBoundBits = 0x8000;  // as for f16: half the smallest denormal
   AB_HD static Compute load(bf16 v) { return to_float(v); }
   AB_HD static bf16 store(Compute v) { return to_bf16(v); }
 };

@@ -35,7 +35,7 @@ void zero_test_all(const float* in, std::int32_t* zero, std::size_t n) {
   const TagOf<T> d;
   const hn::RebindToSigned<decltype(d)> di;
   for (std::size_t i = 0; i < n; i += hn::Lanes(d)) {
-    hn::StoreU(hn::VecFromMask(di, stored_zero_lanes<T>(hn::LoadU(d, in + i))), di, zero + i);
+    hn::StoreU(hn::VecFromMask(di, stored_zero_lanes<T>(narrow<T>(hn::LoadU(d, in + i)))), di, zero + i);
   }
 }
 

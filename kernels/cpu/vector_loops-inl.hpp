@@ -41,8 +41,12 @@ HWY_INLINE hn::Vec<TagOf<T>> load(const T* p) {
   return Storage<T>::load(TagOf<T>(), p);
 }
 template <class T>
+HWY_INLINE auto narrow(hn::Vec<TagOf<T>> v) {
+  return Storage<T>::narrow(TagOf<T>(), v);
+}
+template <class T>
 HWY_INLINE void store(hn::Vec<TagOf<T>> v, T* p, bool stream) {
-  write(TagOf<T>(), v, p, stream);
+  write_bits(TagOf<T>(), narrow<T>(v), p, stream);
 }
 
 // Whether stores to p may stream: asked to, and p aligned to the vector (null: nothing to align).
@@ -167,8 +171,8 @@ HWY_INLINE void for_each_run(const Operands& op, std::int64_t begin, std::int64_
   if constexpr (!kChannelWise) {
     for_each_vector(run_at<T>(op, acc, begin, 0, false, false, stores), static_cast<std::size_t>(end - begin), body);
   } else {
-    for (std::int64_t i = begin; i < end;) {
-      const std::int64_t c = i % op.shape.channels;
+    // Only the first row may start inside a row.
+    for (std::int64_t i = begin, c = begin % op.shape.channels; i < end; c = 0) {
       const std::int64_t len = std::min(end - i, op.shape.channels - c);
       for_each_vector(run_at<T>(op, acc, i, c, doubled_out, doubled_dy, stores), static_cast<std::size_t>(len), body);
       i += len;
@@ -186,45 +190,91 @@ HWY_INLINE ZeroMask<T> zero_lanes(hn::Vec<TagOf<T>> v) {
   return hn::RebindMask(hn::RebindToSigned<TagOf<T>>(), hn::Eq(v, hn::Zero(TagOf<T>())));
 }
 
-// The lanes of y that store as zero. The statistics describe the stored output, and rounding to
-// f16/bf16 may turn a tiny y into zero, so a 16-bit type compares y's magnitude with the largest that
-// rounds to zero, in registers: reloading the store instead waited, past the LLC, for a non-temporal
-// store to reach memory (bf16 crelu at 64M elements: 7.2x the plain forward), and judging the
-// narrowed bits made the compiler narrow twice.
-template <class T>
-HWY_INLINE ZeroMask<T> stored_zero_lanes(hn::Vec<TagOf<T>> y) {
+// The lanes whose stored bits (a vector that narrow<T> made) are +0 or -0. A 16-bit type is judged on
+// its 16-bit bits, where rounding makes the zeros, and the mask is widened to the compute lanes. In
+// registers: re-reading the output instead waited, past the LLC, for its non-temporal stores to reach
+// memory (bf16 crelu at 64M elements: 7.2x the plain forward).
+template <class T, class Bits>
+HWY_INLINE ZeroMask<T> stored_zero_lanes(Bits bits) {
   if constexpr (std::is_same_v<T, ComputeOf<T>>) {
-    return zero_lanes<T>(y);
+    return zero_lanes<T>(bits);
   } else {
+    const hn::Rebind<std::int16_t, TagOf<T>> d16;
+    const auto magnitude = hn::BitCast(d16, bits);
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+    // One VPTESTNMW into the mask register that the 16 compute lanes use (Highway's Not(TestBit) adds
+    // a KNOT).
+    static_assert(hn::MaxLanes(d16) == 16, "16-bit lanes of one AVX-512 f32 vector");
+    return ZeroMask<T>{_mm256_testn_epi16_mask(magnitude.raw, hn::Set(d16, 0x7fff).raw)};
+#else
     const hn::RebindToSigned<TagOf<T>> di;
-    const auto magnitude = hn::And(hn::BitCast(di, y), hn::Set(di, 0x7fffffff));
-    return hn::Lt(magnitude, hn::Set(di, static_cast<std::int32_t>(DTypeTraits<T>::kZeroBoundBits + 1)));
+    const auto zero = hn::Eq(hn::And(magnitude, hn::Set(d16, 0x7fff)), hn::Zero(d16));
+    return hn::MaskFromVec(hn::PromoteTo(di, hn::VecFromMask(d16, zero)));
+#endif
   }
 }
 
-// counts[j] += 1 for every lane j of `zero`.
+// Zero counts per lane, in registers.
 template <class T>
-HWY_INLINE void count_zeros(ZeroMask<T> zero, ZeroLane<T>* counts) {
+using TallyOf = hn::Vec<hn::RebindToSigned<TagOf<T>>>;
+
+// tally + 1 in every lane of `zero`.
+template <class T>
+HWY_INLINE TallyOf<T> tally_zeros(ZeroMask<T> zero, TallyOf<T> tally) {
   const hn::RebindToSigned<TagOf<T>> di;
-  hn::StoreU(hn::Sub(hn::LoadU(di, counts), hn::VecFromMask(di, zero)), di, counts);  // a true lane is -1
+  return hn::IfThenElse(zero, hn::Add(tally, hn::Set(di, 1)), tally);  // one masked add
 }
 
-template <class Act, class T, bool kBias, bool kCountZeros = false>
+// The forward of the vector at element k of r: stores f(x) at out and, for CReLU, f(-x) at out_hi, and
+// hands the stored bits of each to stored(bits, second), second being std::true_type for out_hi.
+template <class Act, class T, bool kBias, class Stored>
+HWY_INLINE void forward_vector(const Run<T>& r, std::size_t k, const Stored& stored) {
+  using M = MathOf<T>;
+  auto x = load(r.x + k);
+  if constexpr (kBias) x = x + load(r.bias + k);
+  auto slope = M::c(0);
+  if constexpr (Act::kPerChannelSlope) slope = load(r.slope + k);
+  const auto bits = narrow<T>(activate<Act, M>(x, slope));
+  write_bits(TagOf<T>(), bits, r.out + k, r.stream);
+  stored(bits, std::false_type{});
+  if constexpr (Act::kConcatNegated) {
+    const auto bits_neg = narrow<T>(activate<Act, M>(M::c(0) - x, slope));
+    write_bits(TagOf<T>(), bits_neg, r.out_hi + k, r.stream);
+    stored(bits_neg, std::true_type{});
+  }
+}
+
+template <class Act, class T, bool kBias>
 struct ForwardBody {
   HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const {
-    using M = MathOf<T>;
-    auto x = load(r.x + k);
-    if constexpr (kBias) x = x + load(r.bias + k);
-    auto slope = M::c(0);
-    if constexpr (Act::kPerChannelSlope) slope = load(r.slope + k);
-    const auto y = activate<Act, M>(x, slope);
-    store(y, r.out + k, r.stream);
-    if constexpr (kCountZeros) count_zeros<T>(stored_zero_lanes<T>(y), r.counts + k);
-    if constexpr (Act::kConcatNegated) {
-      const auto y_neg = activate<Act, M>(M::c(0) - x, slope);
-      store(y_neg, r.out_hi + k, r.stream);
-      if constexpr (kCountZeros) count_zeros<T>(stored_zero_lanes<T>(y_neg), r.counts_hi + k);
+    forward_vector<Act, T, kBias>(r, k, [](auto, auto) {});
+  }
+};
+
+// The forward of kRows rows, the run's row and the kRows - 1 after it, and the zero counts of its output
+// channels. The counts of one vector of channels stay in a register over the rows, so the counters are
+// loaded and stored once per kRows vectors.
+template <class Act, class T, std::size_t kRows>
+struct ZeroCountingForwardBody {
+  std::int64_t x_row = 0;    // elements from one row of x to the next
+  std::int64_t out_row = 0;  // the same in the output
+  HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const {
+    const hn::RebindToSigned<TagOf<T>> di;
+    auto zeros = hn::LoadU(di, r.counts + k);
+    auto zeros_hi = zeros;
+    if constexpr (Act::kConcatNegated) zeros_hi = hn::LoadU(di, r.counts_hi + k);
+    for (std::size_t j = 0; j < kRows; ++j) {
+      Run<T> row = r;
+      row.x = r.x + static_cast<std::int64_t>(j) * x_row;
+      row.out = r.out + static_cast<std::int64_t>(j) * out_row;
+      row.out_hi = offset(r.out_hi, static_cast<std::int64_t>(j) * out_row);
+      forward_vector<Act, T, false>(row, k, [&](auto bits, auto second) {
+        auto& tally = second ? zeros_hi : zeros;
+        tally = tally_zeros<T>(stored_zero_lanes<T>(bits), tally);
+      });
     }
+    hn::StoreU(zeros, di, r.counts + k);
+    if constexpr (Act::kConcatNegated) hn::StoreU(zeros_hi, di, r.counts_hi + k);
   }
 };
 
@@ -263,7 +313,8 @@ struct ColumnSumBody {
 template <class T>
 struct ZeroCountBody {
   HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const {
-    count_zeros<T>(zero_lanes<T>(load(r.x + k)), r.counts + k);
+    const hn::RebindToSigned<TagOf<T>> di;
+    hn::StoreU(tally_zeros<T>(zero_lanes<T>(load(r.x + k)), hn::LoadU(di, r.counts + k)), di, r.counts + k);
   }
 };
 
@@ -273,12 +324,44 @@ void forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, vo
   for_each_run<T, kChannelWise>(op, begin, end, {}, Act::kConcatNegated, false, stores, ForwardBody<Act, T, kBias>{});
 }
 
-// The forward and, in the same pass, the zero counts of its output's channels.
+// The forward and, in the same pass, the zero counts of its output's channels. Where a row is whole
+// vectors, whole rows go kRows at a time (ZeroCountingForwardBody); a row that the range
+// starts or ends inside, the rows left over, and rows that end in a partial vector (its staging holds
+// one row) go one at a time.
 template <class Act, class T>
 void zero_counting_forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* counts,
                                   Stores stores) {
-  for_each_run<T, true>(op, begin, end, {.counts = static_cast<ZeroLane<T>*>(counts)}, Act::kConcatNegated, false,
-                        stores, ForwardBody<Act, T, false, true>{});
+  constexpr std::int64_t kRows = 4;
+  const ChannelAccumulators<T> acc{.counts = static_cast<ZeroLane<T>*>(counts)};
+  const std::int64_t channels = op.shape.channels;
+  const std::int64_t out_row = Act::kConcatNegated ? 2 * channels : channels;
+  const auto one_row_at_a_time = [&](std::int64_t from, std::int64_t to) {
+    for_each_run<T, true>(op, from, to, acc, Act::kConcatNegated, false, stores,
+                          ZeroCountingForwardBody<Act, T, 1>{});
+  };
+  const std::int64_t first = std::min(end, (begin + channels - 1) / channels * channels);
+  const std::int64_t blocks_end = first + (end - first) / (kRows * channels) * (kRows * channels);
+  if (channels % static_cast<std::int64_t>(hn::Lanes(TagOf<T>())) != 0 || blocks_end == first) {
+    one_row_at_a_time(begin, end);
+    return;
+  }
+  one_row_at_a_time(begin, first);
+  const ZeroCountingForwardBody<Act, T, kRows> rows{channels, out_row};
+  const std::size_t lanes = hn::Lanes(TagOf<T>());
+  for (std::int64_t i = first; i < blocks_end; i += kRows * channels) {
+    Run<T> run = run_at<T>(op, acc, i, 0, Act::kConcatNegated, false, stores);
+    // One loop per store kind, so that no vector tests which (the compiler kept the test in the loop).
+    const auto each_vector = [&](bool stream) {
+      run.stream = stream;
+      for (std::size_t k = 0; k < static_cast<std::size_t>(channels); k += lanes) rows(run, k);
+    };
+    if (run.stream) {
+      each_vector(true);
+    } else {
+      each_vector(false);
+    }
+  }
+  one_row_at_a_time(blocks_end, end);
 }
 
 template <class Act, class T, bool kSums>

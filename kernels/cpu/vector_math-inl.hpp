@@ -179,7 +179,7 @@ struct HwyMath {
 };
 
 // Loads a storage dtype into compute vectors (unaligned: row segments start anywhere), and narrows
-// compute vectors to a vector of the storage's bits, rounding once, for write() to store.
+// compute vectors to a vector of the storage's bits, rounding once, for write_bits() to store.
 template <class T>
 struct Storage {
   // f32 and f64 compute in themselves.
@@ -312,12 +312,12 @@ constexpr bool can_stream(D d) {
   return storage_vector_bytes<T>(d) >= 16;
 }
 
-// Stores v at p as T: through the cache, or with a non-temporal store when `stream` (p is then
-// aligned to storage_vector_bytes), which skips the read for ownership of the line.
-template <class T, class D>
-HWY_INLINE void write(D d, hn::Vec<D> v, T* p, bool stream) {
-  const auto bits = Storage<T>::narrow(d, v);
-  using Lane = hn::TFromV<decltype(bits)>;
+// Stores bits, a vector that Storage<T>::narrow made, at p: through the cache, or with a non-temporal
+// store when `stream` (p is then aligned to storage_vector_bytes), which skips the read for ownership
+// of the line.
+template <class T, class D, class Bits>
+HWY_INLINE void write_bits(D /*d*/, Bits bits, T* p, bool stream) {
+  using Lane = hn::TFromV<Bits>;
   const hn::Rebind<Lane, D> ds;
   auto* out = reinterpret_cast<Lane*>(p);
   if constexpr (can_stream<T>(D())) {
