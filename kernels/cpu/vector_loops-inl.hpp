@@ -327,10 +327,10 @@ void forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, vo
 // The forward and, in the same pass, the zero counts of its output's channels. Through the cache, and
 // where a row is whole vectors, whole rows go kRows at a time (ZeroCountingForwardBody); a row that
 // the range starts or ends inside, the rows left over, rows that end in a partial vector (its staging
-// holds one row), and every row of a streaming pass go one at a time. Streaming four rows at once
-// keeps four to eight output lines half written (a 16-bit vector fills half a line), and the 16-bit
-// relu family at 64M elements took 1.24-1.34x the plain forward that way, against 0.96-1.16x one row
-// at a time (2-core Zen 5 VM, ten interleaved repetitions).
+// holds one row), and every row of a streaming pass go one at a time: streamed four rows at once, the
+// 16-bit relu family at 64M elements took 1.24-1.34x the plain forward, against 0.96-1.16x one row at
+// a time (2-core Zen 5 VM, ten interleaved repetitions), most likely because four to eight output
+// lines then stay half written at once (a 16-bit vector fills half a line).
 template <class Act, class T>
 void zero_counting_forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* counts,
                                   Stores stores) {
