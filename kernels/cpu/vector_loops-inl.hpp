@@ -171,7 +171,7 @@ HWY_INLINE void for_each_run(const Operands& op, std::int64_t begin, std::int64_
   if constexpr (!kChannelWise) {
     for_each_vector(run_at<T>(op, acc, begin, 0, false, false, stores), static_cast<std::size_t>(end - begin), body);
   } else {
-    // Only the first row may start inside a row.
+    // Only the range's first row may begin past channel 0.
     for (std::int64_t i = begin, c = begin % op.shape.channels; i < end; c = 0) {
       const std::int64_t len = std::min(end - i, op.shape.channels - c);
       for_each_vector(run_at<T>(op, acc, i, c, doubled_out, doubled_dy, stores), static_cast<std::size_t>(len), body);
@@ -200,15 +200,15 @@ HWY_INLINE ZeroMask<T> stored_zero_lanes(Bits bits) {
     return zero_lanes<T>(bits);
   } else {
     const hn::Rebind<std::int16_t, TagOf<T>> d16;
-    const auto magnitude = hn::BitCast(d16, bits);
+    const auto stored = hn::BitCast(d16, bits);
 #if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
     // One VPTESTNMW into the mask register that the 16 compute lanes use (Highway's Not(TestBit) adds
     // a KNOT).
     static_assert(hn::MaxLanes(d16) == 16, "16-bit lanes of one AVX-512 f32 vector");
-    return ZeroMask<T>{_mm256_testn_epi16_mask(magnitude.raw, hn::Set(d16, 0x7fff).raw)};
+    return ZeroMask<T>{_mm256_testn_epi16_mask(stored.raw, hn::Set(d16, 0x7fff).raw)};
 #else
     const hn::RebindToSigned<TagOf<T>> di;
-    const auto zero = hn::Eq(hn::And(magnitude, hn::Set(d16, 0x7fff)), hn::Zero(d16));
+    const auto zero = hn::Eq(hn::And(stored, hn::Set(d16, 0x7fff)), hn::Zero(d16));
     return hn::MaskFromVec(hn::PromoteTo(di, hn::VecFromMask(d16, zero)));
 #endif
   }
