@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* kStatsImplementations[] = {"fused_stats", "unfused_stats"};
 // Odd rows and channels (every tail), and one large enough for two CPU threads, whose split falls
-// inside a row and leaves each thread rows beyond its blocks of four (ZeroCountingForwardBody).
+// inside a row.
 constexpr Shape kShapes[] = {{37, 129}, {301, 256}};
 
 struct StatsRun {

@@ -214,67 +214,35 @@ HWY_INLINE ZeroMask<T> stored_zero_lanes(Bits bits) {
   }
 }
 
-// Zero counts per lane, in registers.
+// counts[j] += 1 for every lane j of `zero`.
 template <class T>
-using TallyOf = hn::Vec<hn::RebindToSigned<TagOf<T>>>;
-
-// tally + 1 in every lane of `zero`.
-template <class T>
-HWY_INLINE TallyOf<T> tally_zeros(ZeroMask<T> zero, TallyOf<T> tally) {
+HWY_INLINE void count_zeros(ZeroMask<T> zero, ZeroLane<T>* counts) {
   const hn::RebindToSigned<TagOf<T>> di;
-  return hn::IfThenElse(zero, hn::Add(tally, hn::Set(di, 1)), tally);  // one masked add
+  const auto before = hn::LoadU(di, counts);
+  hn::StoreU(hn::IfThenElse(zero, hn::Add(before, hn::Set(di, 1)), before), di, counts);  // one masked add
 }
 
-// The forward of the vector at element k of r: stores f(x) at out and, for CReLU, f(-x) at out_hi, and
-// hands the stored bits of each to stored(bits, second), second being std::true_type for out_hi.
-template <class Act, class T, bool kBias, class Stored>
-HWY_INLINE void forward_vector(const Run<T>& r, std::size_t k, const Stored& stored) {
-  using M = MathOf<T>;
-  auto x = load(r.x + k);
-  if constexpr (kBias) x = x + load(r.bias + k);
-  auto slope = M::c(0);
-  if constexpr (Act::kPerChannelSlope) slope = load(r.slope + k);
-  const auto bits = narrow<T>(activate<Act, M>(x, slope));
-  write_bits(TagOf<T>(), bits, r.out + k, r.stream);
-  stored(bits, std::false_type{});
-  if constexpr (Act::kConcatNegated) {
-    const auto bits_neg = narrow<T>(activate<Act, M>(M::c(0) - x, slope));
-    write_bits(TagOf<T>(), bits_neg, r.out_hi + k, r.stream);
-    stored(bits_neg, std::true_type{});
-  }
+// Stores y at out + k and, for kCount, counts the lanes that stored as zero at counts + k, narrowing y
+// once for both.
+template <class T, bool kCount>
+HWY_INLINE void store_counting(hn::Vec<TagOf<T>> y, T* out, ZeroLane<T>* counts, std::size_t k, bool stream) {
+  const auto bits = narrow<T>(y);
+  write_bits(TagOf<T>(), bits, out + k, stream);
+  if constexpr (kCount) count_zeros<T>(stored_zero_lanes<T>(bits), counts + k);
 }
 
-template <class Act, class T, bool kBias>
+template <class Act, class T, bool kBias, bool kCountZeros = false>
 struct ForwardBody {
   HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const {
-    forward_vector<Act, T, kBias>(r, k, [](auto, auto) {});
-  }
-};
-
-// The forward of kRows rows, the run's row and the kRows - 1 after it, and the zero counts of its output
-// channels. The counts of one vector of channels stay in a register over the rows, so the counters are
-// loaded and stored once per kRows vectors.
-template <class Act, class T, std::size_t kRows>
-struct ZeroCountingForwardBody {
-  std::int64_t x_row = 0;    // elements from one row of x to the next
-  std::int64_t out_row = 0;  // the same in the output
-  HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const {
-    const hn::RebindToSigned<TagOf<T>> di;
-    auto zeros = hn::LoadU(di, r.counts + k);
-    auto zeros_hi = zeros;
-    if constexpr (Act::kConcatNegated) zeros_hi = hn::LoadU(di, r.counts_hi + k);
-    for (std::size_t j = 0; j < kRows; ++j) {
-      Run<T> row = r;
-      row.x = r.x + static_cast<std::int64_t>(j) * x_row;
-      row.out = r.out + static_cast<std::int64_t>(j) * out_row;
-      row.out_hi = offset(r.out_hi, static_cast<std::int64_t>(j) * out_row);
-      forward_vector<Act, T, false>(row, k, [&](auto bits, auto second) {
-        auto& tally = second ? zeros_hi : zeros;
-        tally = tally_zeros<T>(stored_zero_lanes<T>(bits), tally);
-      });
+    using M = MathOf<T>;
+    auto x = load(r.x + k);
+    if constexpr (kBias) x = x + load(r.bias + k);
+    auto slope = M::c(0);
+    if constexpr (Act::kPerChannelSlope) slope = load(r.slope + k);
+    store_counting<T, kCountZeros>(activate<Act, M>(x, slope), r.out, r.counts, k, r.stream);
+    if constexpr (Act::kConcatNegated) {
+      store_counting<T, kCountZeros>(activate<Act, M>(M::c(0) - x, slope), r.out_hi, r.counts_hi, k, r.stream);
     }
-    hn::StoreU(zeros, di, r.counts + k);
-    if constexpr (Act::kConcatNegated) hn::StoreU(zeros_hi, di, r.counts_hi + k);
   }
 };
 
@@ -313,8 +281,7 @@ struct ColumnSumBody {
 template <class T>
 struct ZeroCountBody {
   HWY_INLINE void operator()(const Run<T>& r, std::size_t k) const {
-    const hn::RebindToSigned<TagOf<T>> di;
-    hn::StoreU(tally_zeros<T>(zero_lanes<T>(load(r.x + k)), hn::LoadU(di, r.counts + k)), di, r.counts + k);
+    count_zeros<T>(zero_lanes<T>(load(r.x + k)), r.counts + k);
   }
 };
 
@@ -324,37 +291,12 @@ void forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, vo
   for_each_run<T, kChannelWise>(op, begin, end, {}, Act::kConcatNegated, false, stores, ForwardBody<Act, T, kBias>{});
 }
 
-// The forward and, in the same pass, the zero counts of its output's channels. Through the cache, and
-// where a row is whole vectors, whole rows go kRows at a time (ZeroCountingForwardBody); a row that
-// the range starts or ends inside, the rows left over, rows that end in a partial vector (its staging
-// holds one row), and every row of a streaming pass go one at a time: streamed four rows at once, the
-// 16-bit relu family at 64M elements took 1.24-1.34x the plain forward, against 0.96-1.16x one row at
-// a time (2-core Zen 5 VM, ten interleaved repetitions), most likely because four to eight output
-// lines then stay half written at once (a 16-bit vector fills half a line).
+// The forward and, in the same pass, the zero counts of its output's channels.
 template <class Act, class T>
 void zero_counting_forward_kernel(const Operands& op, std::int64_t begin, std::int64_t end, void* counts,
                                   Stores stores) {
-  constexpr std::int64_t kRows = 4;
-  const ChannelAccumulators<T> acc{.counts = static_cast<ZeroLane<T>*>(counts)};
-  const std::int64_t channels = op.shape.channels;
-  const std::int64_t lanes = static_cast<std::int64_t>(hn::Lanes(TagOf<T>()));
-  const auto one_row_at_a_time = [&](std::int64_t from, std::int64_t to) {
-    for_each_run<T, true>(op, from, to, acc, Act::kConcatNegated, false, stores,
-                          ZeroCountingForwardBody<Act, T, 1>{});
-  };
-  const std::int64_t first = std::min(end, (begin + channels - 1) / channels * channels);
-  const std::int64_t blocks_end = first + (end - first) / (kRows * channels) * (kRows * channels);
-  if (stores == Stores::streaming || channels % lanes != 0 || blocks_end == first) {
-    one_row_at_a_time(begin, end);
-    return;
-  }
-  one_row_at_a_time(begin, first);
-  const ZeroCountingForwardBody<Act, T, kRows> rows{channels, Act::kConcatNegated ? 2 * channels : channels};
-  for (std::int64_t i = first; i < blocks_end; i += kRows * channels) {
-    const Run<T> run = run_at<T>(op, acc, i, 0, Act::kConcatNegated, false, Stores::cached);
-    for (std::int64_t k = 0; k < channels; k += lanes) rows(run, static_cast<std::size_t>(k));
-  }
-  one_row_at_a_time(blocks_end, end);
+  for_each_run<T, true>(op, begin, end, {.counts = static_cast<ZeroLane<T>*>(counts)}, Act::kConcatNegated, false,
+                        stores, ForwardBody<Act, T, false, true>{});
 }
 
 template <class Act, class T, bool kSums>
