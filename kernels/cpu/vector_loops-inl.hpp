@@ -214,7 +214,9 @@ HWY_INLINE ZeroMask<T> stored_zero_lanes(Bits bits) {
   }
 }
 
-// counts[j] += 1 for every lane j of `zero`.
+// counts[j] += 1 for every lane j of `zero`. Cheapest of the forms tried (Zen 5, f16, one thread, 256K elements,
+// fused over plain): skipping vectors with no zero lane (a mask test and a branch) left tanh at 1.3x and took
+// relu from 1.5x to 2.0x; a 16-bit compare and a widening subtract, with no mask register, cost both more.
 template <class T>
 HWY_INLINE void count_zeros(ZeroMask<T> zero, ZeroLane<T>* counts) {
   const hn::RebindToSigned<TagOf<T>> di;
