@@ -35,7 +35,7 @@ from actbench_results import (
     load_all,
     run_cli,
 )
-from scipy.stats import mannwhitneyu
+from actbench_stats import repetitions_for_u_test, u_test_applies, u_test_p
 
 PROG = "compare.py"
 REGRESSION = "regression"
@@ -62,30 +62,11 @@ class Comparison:
         return self.ratio - 1.0
 
 
-def min_two_sided_p(n_baseline: int, n_new: int) -> float:
-    """The smallest p-value an exact two-sided U test can give for these sample sizes."""
-    return 2.0 / math.comb(n_baseline + n_new, n_baseline)
-
-
-def repetitions_for_u_test(alpha: float) -> int:
-    """The fewest repetitions per side with which the U test can reach alpha (4 for 0.05)."""
-    n = 2
-    while min_two_sided_p(n, n) >= alpha:
-        n += 1
-    return n
-
-
-def u_test_applies(baseline: Case, new: Case, alpha: float) -> bool:
-    """True when both sides have repetitions enough for the U test to be able to reach alpha."""
-    n, m = len(baseline.times), len(new.times)
-    return n >= 2 and m >= 2 and min_two_sided_p(n, m) < alpha
-
-
 def judge(baseline: Case, new: Case, alpha: float, min_effect: float) -> Comparison:
     ratio = new.median_time / baseline.median_time
     change = ratio - 1.0
     if u_test_applies(baseline, new, alpha):
-        p_value = float(mannwhitneyu(baseline.times, new.times, alternative="two-sided").pvalue)
+        p_value = u_test_p(baseline, new)
         significant = not math.isnan(p_value) and p_value < alpha
         threshold = min_effect
     else:

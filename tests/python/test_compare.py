@@ -96,11 +96,6 @@ def test_noise_rule_needs_the_change_to_exceed_the_spread(tmp_path):
     assert verdict.verdict == compare.UNCHANGED
 
 
-def test_smallest_sample_for_the_u_test():
-    assert compare.repetitions_for_u_test(0.05) == 4
-    assert compare.min_two_sided_p(5, 5) == pytest.approx(2 / 252)
-
-
 def test_cases_on_one_side_only_are_listed(tmp_path, capsys):
     both = dict(SMALL, activations=("relu", "gelu"))
     base = results_factory.write_json(tmp_path / "b.json", results_factory.make_results(**both))
