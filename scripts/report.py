@@ -45,6 +45,7 @@ from actbench_results import (
     load_all,
     run_cli,
 )
+from actbench_stats import u_test_applies, u_test_p
 from report_document import (
     Block,
     ChartBlock,
@@ -57,6 +58,8 @@ from report_document import (
 
 PROG = "report.py"
 FORMATS = (".html", ".md")
+# The significance level that decides whether two cases' repetitions are many enough to compare.
+ALPHA = 0.05
 
 
 def _text(value: Any) -> str:
@@ -161,6 +164,14 @@ def _signed_seconds(seconds: float) -> str:
     return f"-{format_seconds(-seconds)}" if seconds < 0 else format_seconds(seconds)
 
 
+def _u_test(a: Case | None, b: Case | None) -> str:
+    """The U test's p-value for a against b, "-" where either is missing or has too few repetitions
+    for the test to reach ALPHA."""
+    if not a or not b or not u_test_applies(a, b, ALPHA):
+        return "-"
+    return f"{u_test_p(a, b):.3f}"
+
+
 def gemm_layers(dataset: Dataset) -> list[Block]:
     """The GEMM layers y = f(x W + b): the activation fused into the matmul's epilogue against a
     plain matmul followed by actbench's bias + activation pass, and what one such pass costs
@@ -172,7 +183,7 @@ def gemm_layers(dataset: Dataset) -> list[Block]:
               for c in representative(dataset.cases.values())
               if c.key.implementation == "fused_bias" and c.key.direction == "forward"}
     headers = ["activation", "dtype", "device", "layer (MxNxK)", "fused_gemm", "unfused_gemm",
-               "saved by fusing", "one bias + activation pass", "fused GFLOP/s",
+               "saved by fusing", "p (U test)", "one bias + activation pass", "fused GFLOP/s",
                "of the matmul roof"]
     rows = []
     for (activation, dtype, device, layer), group in grouped(
@@ -183,7 +194,7 @@ def gemm_layers(dataset: Dataset) -> list[Block]:
                  if fused and unfused else "-")
         one_pass = passes.get((activation, device, dtype, group[0].key.elements))
         rows.append([activation, dtype, device, layer, _time(fused), _time(unfused), saved,
-                     _time(one_pass),
+                     _u_test(fused, unfused), _time(one_pass),
                      f"{fused.gflops:.1f}" if fused and fused.gflops is not None else "-",
                      f"{fused.fraction_of_matmul_peak:.1%}"
                      if fused and fused.fraction_of_matmul_peak is not None else "-"])
@@ -192,9 +203,12 @@ def gemm_layers(dataset: Dataset) -> list[Block]:
                       "in the matmul's epilogue; unfused_gemm runs the plain matmul, then a "
                       "separate bias + activation pass over y. Fusing should save at least that "
                       "pass's time, shown beside it where the run measured a tensor of the "
-                      "layer's M x N outputs. The matmul roof is the plain product's throughput, "
-                      "measured in the same run on a large square layer."),
-            Table(headers, rows, numeric={4, 5, 6, 7, 8, 9})]
+                      "layer's M x N outputs. p: a two-sided Mann-Whitney U test over the two "
+                      "layers' repetition times; above 0.05 the saving is within the noise ('-' "
+                      "where the repetitions are too few for the test). The matmul roof is the "
+                      "plain product's throughput, measured in the same run on a large square "
+                      "layer."),
+            Table(headers, rows, numeric={4, 5, 6, 7, 8, 9, 10})]
 
 
 def _number(value: Any) -> str:

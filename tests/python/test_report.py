@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import base64
 import re
+from dataclasses import replace
 
+import actbench_stats
 import pytest
 import report
 import results_factory
@@ -81,6 +83,12 @@ def test_gemm_layers_table_compares_fused_with_unfused(small_results_file):
     assert relu["layer (MxNxK)"] == "1024x1024x4096"
     assert relu["saved by fusing"] == format_seconds(unfused.median_time - fused.median_time)
     assert report._signed_seconds(-2e-3) == "-2 ms"   # a fused layer slower than the unfused one
+    assert relu["p (U test)"] == f"{actbench_stats.u_test_p(fused, unfused):.3f}"
+    doubled = replace(unfused, times=[2 * t for t in fused.times])   # every repetition slower
+    n = results_factory.REPETITIONS
+    assert report._u_test(fused, doubled) == f"{actbench_stats.min_two_sided_p(n, n):.3f}"
+    assert report._u_test(fused, None) == "-"
+    assert report._u_test(replace(fused, times=fused.times[:1]), unfused) == "-"   # too few to test
     one_pass = next(c for k, c in dataset.cases.items() if (k.activation, k.implementation,
                     k.direction, k.device, k.elements) == ("relu", "fused_bias", "forward", "cpu",
                                                            1 << 20))
