@@ -1,9 +1,11 @@
-"""The significance test that compare.py and report.py share: a two-sided Mann-Whitney U test over
-two cases' repetition times, as Google Benchmark's compare.py runs it."""
+"""The statistics that compare.py and report.py share over two cases' repetition times: a two-sided
+Mann-Whitney U test, as Google Benchmark's compare.py runs it, and a bootstrap interval for the ratio
+of their medians."""
 from __future__ import annotations
 
 import math
 
+import numpy as np
 from actbench_results import Case
 from scipy.stats import mannwhitneyu
 
@@ -30,3 +32,17 @@ def u_test_applies(a: Case, b: Case, alpha: float) -> bool:
 def u_test_p(a: Case, b: Case) -> float:
     """The two-sided U test's p-value for "a and b's repetition times come from one distribution"."""
     return float(mannwhitneyu(a.times, b.times, alternative="two-sided").pvalue)
+
+
+def median_ratio_interval(a: Case, b: Case, confidence: float = 0.9, resamples: int = 5000,
+                          seed: int = 1) -> tuple[float, float] | None:
+    """How far the noise lets the ratio b.median / a.median move: the central `confidence` interval
+    of that ratio over bootstrap resamples of each case's repetitions (seeded, so a table is the
+    same every time it is drawn). None where either side has fewer than two repetitions."""
+    if len(a.times) < 2 or len(b.times) < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    medians = [np.median(rng.choice(np.asarray(c.times), (resamples, len(c.times))), axis=1) for c in (a, b)]
+    tail = (1.0 - confidence) / 2 * 100
+    low, high = np.percentile(medians[1] / medians[0], [tail, 100 - tail])
+    return float(low), float(high)

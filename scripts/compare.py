@@ -11,6 +11,8 @@ the minimum effect AND the slowdown is real:
   * with too few for the test ever to reach alpha, the change must also exceed both runs' relative
     spread ((max - min) / median of the repetitions), and the table says the noise rule decided.
 A case that passed validation in the baseline and fails it in the new run counts as a regression.
+Beside each ratio of medians (new / baseline), the table gives its 90% bootstrap interval over the
+two runs' repetitions: how far the noise lets that ratio move.
 
 Prints a Markdown table (ready for a CI job summary). Exit status: 1 when a case regressed, 0
 otherwise (improvements never fail), 2 on unusable input. --report-only exits 0 whatever the
@@ -35,7 +37,7 @@ from actbench_results import (
     load_all,
     run_cli,
 )
-from actbench_stats import repetitions_for_u_test, u_test_applies, u_test_p
+from actbench_stats import median_ratio_interval, repetitions_for_u_test, u_test_applies, u_test_p
 
 PROG = "compare.py"
 REGRESSION = "regression"
@@ -56,6 +58,7 @@ class Comparison:
     p_value: float | None     # None when the noise rule decided
     threshold: float          # the relative change the verdict needed
     verdict: str
+    interval: tuple[float, float] | None = None   # the ratio's 90% bootstrap interval
 
     @property
     def change(self) -> float:
@@ -79,7 +82,8 @@ def judge(baseline: Case, new: Case, alpha: float, min_effect: float) -> Compari
         verdict = IMPROVEMENT
     else:
         verdict = UNCHANGED
-    return Comparison(baseline.key, baseline, new, ratio, p_value, threshold, verdict)
+    return Comparison(baseline.key, baseline, new, ratio, p_value, threshold, verdict,
+                      median_ratio_interval(baseline, new))
 
 
 def _failure_matches(failure: dict, key: CaseKey) -> bool:
@@ -117,6 +121,8 @@ def _row(c: Comparison) -> str:
     k = c.key
     new_time = format_seconds(c.new.median_time) if c.new else "-"
     ratio = f"{c.ratio:.3f}" if c.new else "-"
+    if c.interval:
+        ratio += f" ({c.interval[0]:.3f}-{c.interval[1]:.3f})"
     change = f"{c.change:+.1%}" if c.new else "-"
     decided = f"U test, p={c.p_value:.3g}" if c.p_value is not None else (
         f"noise rule, needs {c.threshold:.1%}" if c.new else "validation")
@@ -128,7 +134,7 @@ def _row(c: Comparison) -> str:
 
 
 TABLE_HEADER = ("| activation | direction | implementation | device | dtype | input | L2 "
-                "| elements | baseline | new | ratio | change | decided by | verdict |\n"
+                "| elements | baseline | new | ratio (90% interval) | change | decided by | verdict |\n"
                 "|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|---|")
 
 

@@ -2,6 +2,7 @@
 JUnit output (issue 6, item 3 and its acceptance)."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -41,6 +42,9 @@ def test_one_activation_slower_fails_and_is_named(small_results_file, slowed_fil
     regressed = [line for line in result.stdout.splitlines() if "**regression**" in line]
     assert regressed and all(line.startswith("| gelu |") for line in regressed)
     assert all("U test" in line for line in regressed)
+    for line in regressed:   # the ratio's bootstrap interval lies wholly above 1
+        ratio, low, high = map(float, re.search(r"\| ([\d.]+) \(([\d.]+)-([\d.]+)\) \|", line).groups())
+        assert 1.0 < low <= ratio <= high
 
 
 def test_report_only_never_fails_the_gate(small_results_file, slowed_file, capsys):
