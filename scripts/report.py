@@ -58,7 +58,7 @@ from report_document import (
 
 PROG = "report.py"
 FORMATS = (".html", ".md")
-# The significance level that decides whether two cases' repetitions are many enough to compare.
+# The GEMM table's significance level: it gives a U test's p only where the repetitions can reach it.
 ALPHA = 0.05
 
 
