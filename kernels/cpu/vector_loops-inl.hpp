@@ -44,9 +44,12 @@ template <class T>
 HWY_INLINE auto narrow(hn::Vec<TagOf<T>> v) {
   return Storage<T>::narrow(TagOf<T>(), v);
 }
+// Stores v at p as T and returns the bits it stored.
 template <class T>
-HWY_INLINE void store(hn::Vec<TagOf<T>> v, T* p, bool stream) {
-  write_bits(TagOf<T>(), narrow<T>(v), p, stream);
+HWY_INLINE auto store(hn::Vec<TagOf<T>> v, T* p, bool stream) {
+  const auto bits = narrow<T>(v);
+  write_bits(TagOf<T>(), bits, p, stream);
+  return bits;
 }
 
 // Whether stores to p may stream: asked to, and p aligned to the vector (null: nothing to align).
@@ -224,12 +227,11 @@ HWY_INLINE void count_zeros(ZeroMask<T> zero, ZeroLane<T>* counts) {
   hn::StoreU(hn::IfThenElse(zero, hn::Add(before, hn::Set(di, 1)), before), di, counts);  // one masked add
 }
 
-// Stores y at out + k and, for kCount, counts the lanes that stored as zero at counts + k, narrowing y
-// once for both.
+// Stores y at out + k and, for kCount, counts the lanes that stored as zero at counts + k, on the bits
+// stored (y is narrowed once for both).
 template <class T, bool kCount>
 HWY_INLINE void store_counting(hn::Vec<TagOf<T>> y, T* out, ZeroLane<T>* counts, std::size_t k, bool stream) {
-  const auto bits = narrow<T>(y);
-  write_bits(TagOf<T>(), bits, out + k, stream);
+  const auto bits = store(y, out + k, stream);
   if constexpr (kCount) count_zeros<T>(stored_zero_lanes<T>(bits), counts + k);
 }
 
