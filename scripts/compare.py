@@ -47,6 +47,7 @@ UNCHANGED = "unchanged"
 # Table order: what fails the gate first.
 VERDICT_ORDER = (INVALID, REGRESSION, IMPROVEMENT, UNCHANGED)
 FAILING_VERDICTS = (INVALID, REGRESSION)
+INTERVAL = 0.9   # the confidence of the ratio's bootstrap interval
 
 
 @dataclass
@@ -58,7 +59,7 @@ class Comparison:
     p_value: float | None     # None when the noise rule decided
     threshold: float          # the relative change the verdict needed
     verdict: str
-    interval: tuple[float, float] | None = None   # the ratio's 90% bootstrap interval
+    interval: tuple[float, float] | None = None   # the ratio's INTERVAL bootstrap interval
 
     @property
     def change(self) -> float:
@@ -83,7 +84,7 @@ def judge(baseline: Case, new: Case, alpha: float, min_effect: float) -> Compari
     else:
         verdict = UNCHANGED
     return Comparison(baseline.key, baseline, new, ratio, p_value, threshold, verdict,
-                      median_ratio_interval(baseline, new))
+                      median_ratio_interval(baseline, new, INTERVAL))
 
 
 def _failure_matches(failure: dict, key: CaseKey) -> bool:
@@ -134,7 +135,7 @@ def _row(c: Comparison) -> str:
 
 
 TABLE_HEADER = ("| activation | direction | implementation | device | dtype | input | L2 "
-                "| elements | baseline | new | ratio (90% interval) | change | decided by | verdict |\n"
+                f"| elements | baseline | new | ratio ({INTERVAL:.0%} interval) | change | decided by | verdict |\n"
                 "|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|---|")
 
 
