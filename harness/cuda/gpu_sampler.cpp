@@ -115,6 +115,7 @@ struct GpuSampler::Impl {
     } catch (...) {
       cudaGraph_t partial = nullptr;
       cudaStreamEndCapture(stream, &partial);  // leave the stream usable; the error is the runner's
+      cudaGetLastError();  // ending an invalidated capture fails too: not the next point's launch error
       if (partial) cudaGraphDestroy(partial);
       throw;
     }

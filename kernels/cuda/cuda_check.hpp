@@ -1,7 +1,8 @@
 #pragma once
 // Every CUDA runtime call of actbench goes through AB_CUDA_CHECK, and every kernel launch is followed
 // by AB_CUDA_CHECK_LAUNCH: a failure becomes a std::runtime_error naming the call, where it was made
-// and the runtime's own words, which Prepare passes on as the reason a case is skipped.
+// and the runtime's own words, which Prepare passes on as the reason a case is skipped. The runtime's
+// pending error is cleared on the way (where it can be: a sticky error outlives any clearing).
 #include <cuda_runtime_api.h>
 
 namespace actbench::cuda {
