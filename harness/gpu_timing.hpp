@@ -72,13 +72,15 @@ class GpuSampler {
   // outside the timed region (in-place cases refresh their input there; inside a hot sample's graph
   // the later launches of an in-place case see the earlier ones' output). ctx must be the context the
   // runner was prepared with, its stream from a GpuStream. The constructor warms up (module load,
-  // first-touch) and, for hot mode, sizes and captures the graph.
+  // first-touch) and, for hot mode, sizes and captures the graph. Every timed region starts behind a
+  // kernel that holds the stream until the region is queued, so the host's launch latency stays out.
   GpuSampler(Runner run, const ExecContext& ctx, bool cold_l2, std::function<void()> restore = {});
   ~GpuSampler();
   GpuSampler(const GpuSampler&) = delete;
   GpuSampler& operator=(const GpuSampler&) = delete;
   GpuSample sample();
-  // Launch overhead: the time of one launch measured alone minus the per-launch time in a graph.
+  // Launch overhead: the time of one launch onto an idle stream, the host's enqueue included, minus
+  // the per-launch time in a graph.
   double launch_overhead_seconds();
 
  private:

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 
+#include "harness/cuda/global_timer.cuh"
 #include "kernels/cuda/cuda_check.hpp"
 #include "kernels/cuda/device_memory.hpp"
 
@@ -18,9 +19,7 @@ __global__ void record_sm0_timestamps(unsigned long long* stamps) {
   unsigned sm = 0;
   asm volatile("mov.u32 %0, %%smid;" : "=r"(sm));
   if (sm != 0) return;
-  unsigned long long ns = 0;
-  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(ns));
-  stamps[0] = ns;
+  stamps[0] = global_timer_ns();
   stamps[1] = static_cast<unsigned long long>(clock64());
 }
 

@@ -5,9 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/cuda/cuda_handles.hpp"
 #include "harness/cuda/nvml.hpp"
+#include "harness/cuda/region_timer.hpp"
 #include "harness/gpu_timing.hpp"
+#include "kernels/cuda/cuda_check.hpp"
 #include "kernels/cuda/device_memory.hpp"
 
 namespace actbench {
@@ -76,21 +77,14 @@ double measure_d2d_copy_gbps(int device_index, std::size_t bytes) {
   const GpuStream stream(device_index);
   const auto s = static_cast<cudaStream_t>(stream.get());
   AB_CUDA_CHECK(cudaMemsetAsync(src.get(), 0x5a, bytes, s));  // never copy untouched or zero pages
-  AB_CUDA_CHECK(cudaMemcpyAsync(dst.get(), src.get(), bytes, cudaMemcpyDeviceToDevice, s));  // warm-up
+  const auto copy = [&] { AB_CUDA_CHECK(cudaMemcpyAsync(dst.get(), src.get(), bytes, cudaMemcpyDeviceToDevice, s)); };
+  copy();  // warm-up
 
-  const cuda::Event start;
-  const cuda::Event stop;
-  std::array<float, kRepeats> ms{};
-  for (float& t : ms) {
-    AB_CUDA_CHECK(cudaEventRecord(start.get(), s));
-    AB_CUDA_CHECK(cudaMemcpyAsync(dst.get(), src.get(), bytes, cudaMemcpyDeviceToDevice, s));
-    AB_CUDA_CHECK(cudaEventRecord(stop.get(), s));
-    AB_CUDA_CHECK(cudaEventSynchronize(stop.get()));
-    AB_CUDA_CHECK(cudaEventElapsedTime(&t, start.get(), stop.get()));
-  }
-  std::nth_element(ms.begin(), ms.begin() + kRepeats / 2, ms.end());
-  const double median_seconds = ms[kRepeats / 2] * 1e-3;
-  return 2.0 * static_cast<double>(bytes) / median_seconds / 1e9;  // read + write
+  cuda::RegionTimer timer(s);
+  std::array<double, kRepeats> seconds{};
+  for (double& t : seconds) t = timer.seconds(copy);
+  std::nth_element(seconds.begin(), seconds.begin() + kRepeats / 2, seconds.end());
+  return 2.0 * static_cast<double>(bytes) / seconds[kRepeats / 2] / 1e9;  // read + write
 }
 
 }  // namespace actbench

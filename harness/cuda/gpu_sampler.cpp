@@ -11,6 +11,7 @@
 #include "harness/cuda/clock_probe.hpp"
 #include "harness/cuda/cuda_handles.hpp"
 #include "harness/cuda/nvml.hpp"
+#include "harness/cuda/region_timer.hpp"
 #include "harness/gpu_timing.hpp"
 #include "kernels/cuda/device_memory.hpp"
 
@@ -56,8 +57,7 @@ struct GpuSampler::Impl {
   cudaStream_t stream;
   bool cold_l2;
   double max_sm_clock_mhz = 0;
-  cuda::Event start;
-  cuda::Event stop;
+  cuda::RegionTimer timer;
   cuda::ClockProbe probe;
   nvml::Gpu nvml_gpu;
   std::shared_ptr<void> flush;  // cold_l2 only
@@ -68,7 +68,7 @@ struct GpuSampler::Impl {
 
   Impl(Runner r, const ExecContext& ctx, bool cold, std::function<void()> refresh)
       : run(std::move(r)), restore(std::move(refresh)), device(ctx.device_index),
-        stream(static_cast<cudaStream_t>(ctx.stream)), cold_l2(cold), probe(ctx.device_index),
+        stream(static_cast<cudaStream_t>(ctx.stream)), cold_l2(cold), timer(stream), probe(ctx.device_index),
         nvml_gpu(pci_bus_id(ctx.device_index)) {
     int khz = 0;
     AB_CUDA_CHECK(cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, device));
@@ -87,23 +87,13 @@ struct GpuSampler::Impl {
     if (!cold_l2) capture_graph();
   }
 
-  // Seconds between two events around whatever enqueue() puts on the stream.
-  template <class Enqueue>
-  double time_region(Enqueue&& enqueue) {
-    AB_CUDA_CHECK(cudaEventRecord(start.get(), stream));
-    enqueue();
-    AB_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
-    AB_CUDA_CHECK(cudaEventSynchronize(stop.get()));
-    float ms = 0;
-    AB_CUDA_CHECK(cudaEventElapsedTime(&ms, start.get(), stop.get()));
-    return ms * 1e-3;
-  }
-
+  // One launch onto an idle stream, the host's time to enqueue it included: the launch overhead is
+  // this against the per-launch time in a graph, which the region timer keeps free of that time.
   double single_launch_seconds() {
     std::array<double, kOverheadRepeats> t{};
     for (double& s : t) {
       if (restore) restore();
-      s = time_region([&] { run(); });
+      s = timer.seconds_from_idle([&] { run(); });
     }
     return median(t);
   }
@@ -127,7 +117,7 @@ struct GpuSampler::Impl {
 
   double graph_seconds() {
     if (restore) restore();
-    return time_region([&] { AB_CUDA_CHECK(cudaGraphLaunch(graph.get(), stream)); });
+    return timer.seconds([&] { AB_CUDA_CHECK(cudaGraphLaunch(graph.get(), stream)); });
   }
 
   // Enough launches for kHotSampleSeconds, from the time of one launch, corrected once by the graph's
@@ -161,14 +151,14 @@ GpuSample GpuSampler::sample() {
   AB_CUDA_CHECK(cudaSetDevice(s.device));
   if (s.restore) s.restore();
   if (s.cold_l2) AB_CUDA_CHECK(cudaMemsetAsync(s.flush.get(), ++s.flush_value, s.flush_bytes, s.stream));
-  s.probe.start(s.stream);
   GpuSample out;
+  const auto probe_start = [&] { s.probe.start(s.stream); };
   double seconds = 0;
   if (s.cold_l2) {
-    seconds = s.time_region([&] { s.run(); });
+    seconds = s.timer.seconds([&] { s.run(); }, probe_start);
     out.launches = 1;
   } else {
-    seconds = s.time_region([&] { AB_CUDA_CHECK(cudaGraphLaunch(s.graph.get(), s.stream)); });
+    seconds = s.timer.seconds([&] { AB_CUDA_CHECK(cudaGraphLaunch(s.graph.get(), s.stream)); }, probe_start);
     out.launches = s.graph_launches;
   }
   s.probe.stop(s.stream);
