@@ -2,6 +2,7 @@
 // The timed part of a GPU point, as a Google Benchmark function: one repetition is one set of
 // samples from the GpuSampler, reported as manual time (the median sample).
 #include <cstddef>
+#include <functional>
 #include <optional>
 
 #include <benchmark/benchmark.h>
@@ -20,9 +21,10 @@ struct GpuMeasurement {
   std::optional<double> power_watts;  // median over the samples kept, when NVML reports it
 };
 
-// Samples until the kept samples' noise is below the limit after the minimum time, or until the
-// time limit. When every sample was throttled they are all kept, and `throttled` equals `samples`.
-GpuMeasurement measure_gpu(GpuSampler& sampler, const GpuSampling& limits);
+// Calls sample() until the reported samples' noise is below the limit after the minimum time, or
+// until the time limit. The reported samples are the kept ones; when every sample was throttled they
+// are all reported, and `throttled` equals `samples`.
+GpuMeasurement measure_gpu(const std::function<GpuSample()>& sample, const GpuSampling& limits);
 
 void time_gpu_point(benchmark::State& state, PointSession& session, std::size_t index, const GpuSampling& limits);
 
