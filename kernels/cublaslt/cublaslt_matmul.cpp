@@ -9,6 +9,7 @@
 #include "kernels/cublaslt/cublaslt_check.hpp"
 #include "kernels/cuda/cuda_check.hpp"
 #include "kernels/cuda/device_memory.hpp"
+#include "kernels/cuda/launch.hpp"
 #include "kernels/cuda/library_handles.hpp"
 
 namespace actbench::cublaslt {
@@ -124,13 +125,14 @@ Runner prepare_matmul(Epilogue epilogue, DType dtype, const Operands& o, const E
   plan->algo = heuristic.algo;
   plan->workspace = cuda::allocate_device(ctx.device_index, kWorkspaceBytes);
 
-  return [plan, w = o.weights, x = o.x, y = o.out, f64, stream = static_cast<cudaStream_t>(ctx.stream)] {
+  const Runner run = [plan, w = o.weights, x = o.x, y = o.out, f64, stream = static_cast<cudaStream_t>(ctx.stream)] {
     const void* one = f64 ? static_cast<const void*>(&plan->one_d) : &plan->one_f;
     const void* zero = f64 ? static_cast<const void*>(&plan->zero_d) : &plan->zero_f;
     AB_CUBLAS_CHECK(cublasLtMatmul(plan->handle, plan->desc.get(), one, w, plan->w.get(), x, plan->x.get(), zero, y,
                                    plan->y.get(), y, plan->y.get(), &plan->algo, plan->workspace.get(),
                                    kWorkspaceBytes, stream));
   };
+  return cuda::after_trial_run(run, ctx);
 }
 
 }  // namespace actbench::cublaslt

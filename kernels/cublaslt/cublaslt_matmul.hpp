@@ -11,8 +11,9 @@ namespace actbench::cublaslt {
 // RELU_AUX_BIAS also writes the ReLU mask a backward pass reads (bit i of y set where x W + b > 0).
 enum class Epilogue { none, relu_bias, gelu_bias, relu_aux_bias };
 
-// Throws std::runtime_error with cuBLASLt's words when it has no algorithm for the dtype or shape, and
-// for a mask whose rows would not start on cuBLASLt's 128-bit boundaries (channels not a multiple of 128).
+// Throws std::runtime_error with cuBLASLt's words when it has no algorithm for the dtype or shape, or
+// refuses to run it (the matmul runs once here), and for a mask whose rows would not start on
+// cuBLASLt's 128-bit boundaries (channels not a multiple of 128).
 Runner prepare_matmul(Epilogue epilogue, DType dtype, const Operands& operands, const ExecContext& ctx);
 
 }  // namespace actbench::cublaslt

@@ -13,6 +13,13 @@ LaunchTarget launch_target(const ExecContext& ctx) {
   return LaunchTarget{ctx.device_index, static_cast<cudaStream_t>(ctx.stream)};
 }
 
+Runner after_trial_run(Runner run, const ExecContext& ctx) {
+  const LaunchTarget target = launch_target(ctx);
+  run();
+  AB_CUDA_CHECK(cudaStreamSynchronize(target.stream));
+  return run;
+}
+
 int resident_blocks(const void* kernel, int device, std::size_t dynamic_shared_bytes) {
   int sms = 0;
   int per_sm = 0;

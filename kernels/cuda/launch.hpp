@@ -1,6 +1,7 @@
 #pragma once
 // Host-side launch helpers shared by every CUDA family: the device and stream of a case, how many
-// blocks of a kernel the device holds at once, and whether a pointer allows 16-byte accesses.
+// blocks of a kernel the device holds at once, whether a pointer allows 16-byte accesses, and the
+// trial run of a library's prepared work.
 #include <cstddef>
 #include <cstdint>
 
@@ -27,5 +28,11 @@ int resident_blocks(const void* kernel, int device, std::size_t dynamic_shared_b
 inline bool is_aligned(const void* p, std::size_t bytes) {
   return reinterpret_cast<std::uintptr_t>(p) % bytes == 0;
 }
+
+// Runs a library's prepared work once on ctx's stream, waits for it and returns it. Libraries refuse
+// some combinations only when they execute (a NOT_SUPPORTED status): in Prepare, the refusal becomes
+// the reason the case is skipped, in the library's words, rather than an error inside the timed
+// runner. The outputs are poisoned again before the validated run.
+Runner after_trial_run(Runner run, const ExecContext& ctx);
 
 }  // namespace actbench::cuda

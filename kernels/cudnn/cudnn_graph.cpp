@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/cuda/launch.hpp"
 #include "kernels/cudnn/backend_descriptor.hpp"
 #include "kernels/cudnn/cudnn_check.hpp"
 #include "kernels/cudnn/cudnn_context.hpp"
@@ -235,7 +236,7 @@ void register_graph(Registry& r) {
       c.deviations = "cuDNN pointwise modes are not held to the NaN/Inf conventions (not measured on special inputs)";
       c.prepare = [a = *act, d = c.direction, dtype = c.dtype](const Operands& op, const ExecContext& ctx) -> Runner {
         auto run = std::make_shared<const GraphRun>(a, dtype, d, op, ctx);
-        return [run] { (*run)(); };
+        return cuda::after_trial_run([run] { (*run)(); }, ctx);
       };
     } else {
       c.unsupported = std::string("cuDNN's pointwise activation modes (relu with clips and lower slope, elu, gelu, "
