@@ -115,6 +115,13 @@ BackendDescriptor pointwise(const PointwiseActivation& act, Direction direction,
   const cudnnDataType_t precision = compute_type(dtype);
   pw.set(CUDNN_ATTR_POINTWISE_MODE, CUDNN_TYPE_POINTWISE_MODE, 1, &mode);
   pw.set(CUDNN_ATTR_POINTWISE_MATH_PREC, CUDNN_TYPE_DATA_TYPE, 1, &precision);
+  if (mode == CUDNN_POINTWISE_RELU_FWD || mode == CUDNN_POINTWISE_RELU_BWD) {
+    // relu(NaN) = NaN, as the legacy family asks with CUDNN_PROPAGATE_NAN; the attribute defaults to
+    // not propagating. cuDNN 9 marks it deprecated but still takes it (checked on 9.19's host-side
+    // finalize; a wrong attribute type is refused); whether its engines still honour it is unmeasured.
+    const cudnnNanPropagation_t propagate = CUDNN_PROPAGATE_NAN;
+    pw.set(CUDNN_ATTR_POINTWISE_NAN_PROPAGATION, CUDNN_TYPE_NAN_PROPOGATION, 1, &propagate);
+  }
   const auto set_double = [&pw](cudnnBackendAttributeName_t name, const std::optional<double>& value) {
     if (value) pw.set(name, CUDNN_TYPE_DOUBLE, 1, &*value);
   };
