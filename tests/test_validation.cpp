@@ -1,12 +1,18 @@
 // The comparison with the reference is split between threads: it must still count every mismatch
-// and report the lowest-index one, as one sequential loop would.
+// and report the lowest-index one, as one sequential loop would. A GEMM layer too large for a whole
+// reference must still fail on an output row or mask row the kernel never wrote.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "harness/case_data.hpp"
+#include "harness/gemm_reference.hpp"
 #include "harness/parallel_setup.hpp"
 #include "kernels/registry.hpp"
 
@@ -47,6 +53,76 @@ TEST(Validation, AnUnwrittenOutputFailsEveryElement) {
   EXPECT_FALSE(r.passed);
   EXPECT_EQ(r.mismatches, kShape.elements());
   EXPECT_EQ(r.first_mismatch.rfind("y element 0:", 0), 0u) << r.first_mismatch;
+}
+
+// 1024 rows: the reference covers kSampledRows of them, spread evenly (0, 33, 66, ...), not row 1.
+constexpr Shape kLayer{1024, 256, 512};
+constexpr std::int64_t kUnsampledRow = 1;
+static_assert(kLayer.rows * kLayer.channels * kLayer.depth > kWholeLayerMacs);
+
+// Writes `saved` back to `to`, except row kUnsampledRow (of row_bytes each; none for 0), which keeps
+// the poison reset() put there: the row as a kernel that skipped it would leave it.
+void restore_all_but_one_row(void* to, const std::vector<std::uint8_t>& saved, std::size_t row_bytes) {
+  auto* out = static_cast<std::uint8_t*>(to);
+  const std::size_t skip_from = kUnsampledRow * row_bytes;
+  const std::size_t skip_to = skip_from + row_bytes;
+  std::memcpy(out, saved.data(), skip_from);
+  std::memcpy(out + skip_to, saved.data() + skip_to, saved.size() - skip_to);
+}
+
+// Runs the case and validates it; then poisons the outputs again and puts them back, all but one row
+// of y (or, with `mask_row`, all of y and all but one row of the mask).
+ValidationResult validate_with_row_unwritten(const Case& c, bool mask_row) {
+  CaseData data(c, kLayer, InputKind::mixed, 7);
+  const Runner run = c.prepare(data.operands(), ExecContext{.threads = 2});
+  data.reset();
+  run();
+  EXPECT_TRUE(data.validate().passed);
+
+  const Operands& op = data.operands();
+  const auto channels = static_cast<std::size_t>(kLayer.channels);
+  std::vector<std::uint8_t> y(static_cast<std::size_t>(kLayer.rows) * channels * sizeof(float));
+  std::memcpy(y.data(), op.out, y.size());
+  std::vector<std::uint8_t> mask(mask_row ? y.size() / sizeof(float) / 8 : 0);
+  if (mask_row) std::memcpy(mask.data(), op.mask, mask.size());
+  data.reset();
+  restore_all_but_one_row(op.out, y, mask_row ? 0 : channels * sizeof(float));
+  if (mask_row) restore_all_but_one_row(op.mask, mask, channels / 8);
+  return data.validate();
+}
+
+TEST(Validation, AnUnwrittenRowOutsideTheGemmReferenceFails) {
+  const Case* c = registry().find("relu/forward/fused_gemm/cpu/f32");
+  ASSERT_NE(c, nullptr);
+  const ValidationResult r = validate_with_row_unwritten(*c, false);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.mismatches, kLayer.channels);
+  const std::string first = "element " + std::to_string(kUnsampledRow * kLayer.channels) + " is NaN: never written";
+  EXPECT_NE(r.first_mismatch.find(first), std::string::npos) << r.first_mismatch;
+}
+
+TEST(Validation, AnUnwrittenMaskRowOutsideTheGemmReferenceFails) {
+  // The CPU has no fused_gemm_mask: the CPU layer, then its mask derived from y, as the epilogue writes it.
+  const Case* c = registry().find("relu/forward/fused_gemm/cpu/f32");
+  ASSERT_NE(c, nullptr);
+  Case masked = *c;
+  masked.signature.mask_out = true;
+  masked.prepare = [c](const Operands& op, const ExecContext& ctx) -> Runner {
+    return [op, layer = c->prepare(op, ctx)] {
+      layer();
+      const auto* y = static_cast<const float*>(op.out);
+      auto* mask = static_cast<std::uint8_t*>(op.mask);
+      const std::int64_t n = op.shape.elements();
+      std::fill(mask, mask + (n + 7) / 8, 0);
+      for (std::int64_t i = 0; i < n; ++i) {
+        if (y[i] > 0) mask[i / 8] = static_cast<std::uint8_t>(mask[i / 8] | 1u << (i % 8));
+      }
+    };
+  };
+  const ValidationResult r = validate_with_row_unwritten(masked, true);
+  EXPECT_FALSE(r.passed);
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_EQ(r.first_mismatch.rfind("mask", 0), 0u) << r.first_mismatch;
 }
 
 }  // namespace
