@@ -17,6 +17,7 @@
 #include "bench/curves.hpp"
 #include "bench/environment_json.hpp"
 #include "bench/help.hpp"
+#include "bench/interrupt.hpp"
 #include "bench/machine.hpp"
 #include "bench/methodology.hpp"
 #include "bench/options.hpp"
@@ -123,28 +124,53 @@ int run(int argc, char** argv) {
   Progress progress(to_run.size(), o.quiet);
   const RunClock clock;
   std::optional<PeakSampler> roofline;
-  PointSession session(to_run, machine, clock, progress, methodology.seed, [&roofline, &to_run](std::size_t next) {
-    if (roofline) roofline->sample_before(to_run[next]);
+  // A copy that cannot be measured again (a GPU that has failed) must not cost the points already
+  // measured: say so once, and keep the samples taken so far as the roofline.
+  bool resampling = true;
+  const auto resample = [&roofline, &resampling](const auto& take) {
+    if (!roofline || !resampling) return;
+    try {
+      take(*roofline);
+    } catch (const std::exception& e) {
+      resampling = false;
+      std::cerr << "actbench: the copy bandwidth could not be measured again (" << e.what()
+                << "); the roofline keeps the samples taken so far\n";
+    }
+  };
+  PointSession session(to_run, machine, clock, progress, methodology.seed, [&resample, &to_run](std::size_t next) {
+    resample([&](PeakSampler& r) { r.sample_before(to_run[next]); });
   });
   register_points(to_run, session, methodology.gpu);
   if (is_truthy(benchmark_flag(o.benchmark_args, "list_tests").value_or("false"))) {
     benchmark::RunSpecifiedBenchmarks();  // prints the names and runs nothing
     return kExitOk;
   }
+  catch_interrupts();
   roofline.emplace(to_run, machine, clock, o.quiet);
   CaptureReporter reporter(o.benchmark_args);
   if (!to_run.empty()) benchmark::RunSpecifiedBenchmarks(&reporter);
   session.release();
-  roofline->sample();
+  const std::string interrupted_by = interruption();
+  if (interrupted_by.empty()) resample([](PeakSampler& r) { r.sample(); });  // interrupted: leave at once
   const Peaks& peaks = roofline->peaks();
 
+  nlohmann::json environment = environment_json(machine, peaks, methodology, command_line_of(argc, argv));
+  const auto not_run = std::count_if(session.outcomes().begin(), session.outcomes().end(),
+                                     [](const PointOutcome& out) { return out.status == PointStatus::pending; });
+  const std::string out = interrupted_by.empty() ? o.out : interrupted_path(o.out);
+  if (!interrupted_by.empty()) environment["interrupted"] = {{"signal", interrupted_by}, {"points_not_run", not_run}};
   const nlohmann::json results = results_document(
       reporter.json(), RunRecord{to_run, session.outcomes(), sweep.skipped, peaks, reporter.registered_names()},
-      environment_json(machine, peaks, methodology, command_line_of(argc, argv)));
-  write_file_atomically(o.out, results.dump(1) + "\n");
+      std::move(environment));
+  write_file_atomically(out, results.dump(1) + "\n");
   print_summary(std::cout, results);
-  std::cout << "results: " << o.out << '\n';
+  std::cout << "results: " << out << '\n';
   benchmark::Shutdown();
+  if (!interrupted_by.empty()) {
+    std::cerr << "actbench: interrupted by " << interrupted_by << ": " << not_run << " of " << to_run.size()
+              << " points not run; the points measured are in " << out << " (" << o.out << " is unchanged)\n";
+    return kExitInterrupted;
+  }
   return exit_code(session.outcomes());
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "bench/benchmark_flags.hpp"
+#include "bench/interrupt.hpp"
 
 namespace actbench::cli {
 namespace {
@@ -55,15 +56,15 @@ bool CaptureReporter::ReportContext(const Context& context) {
 void CaptureReporter::ReportRuns(const std::vector<Run>& runs) {
   for (const Run& run : runs) registered_names_[run.run_name.str()] = run.run_name.function_name;
   json_reporter_.ReportRuns(runs);
-  if (!display_aggregates_only_) {
-    display_->ReportRuns(runs);
-    return;
-  }
-  // Google Benchmark reports a point's repetitions and then its aggregates, in two calls; like it,
-  // show the repetitions only when there will be no aggregates (a single repetition).
+  // Google Benchmark still calls every point after an interruption, and each says it was not run:
+  // the summary counts them instead of a line each. With display_aggregates_only, Google Benchmark
+  // reports a point's repetitions and then its aggregates, in two calls; like it, show the
+  // repetitions only when there will be no aggregates (a single repetition).
   std::vector<Run> shown;
-  std::copy_if(runs.begin(), runs.end(), std::back_inserter(shown),
-               [](const Run& r) { return r.run_type == Run::RT_Aggregate || r.repetitions <= 1; });
+  std::copy_if(runs.begin(), runs.end(), std::back_inserter(shown), [this](const Run& r) {
+    if (r.error_occurred && r.error_message.rfind(kNotRunPrefix, 0) == 0) return false;
+    return !display_aggregates_only_ || r.run_type == Run::RT_Aggregate || r.repetitions <= 1;
+  });
   if (!shown.empty()) display_->ReportRuns(shown);
 }
 

@@ -3,16 +3,15 @@
 #include <chrono>
 #include <exception>
 
+#include "bench/acquire_point.hpp"
+
 namespace actbench::cli {
 
 bool cpu_point_uses_manual_time(const Case& c) { return c.signature.inplace; }
 
 void time_cpu_point(benchmark::State& state, PointSession& session, std::size_t index) {
-  PointSession::Active* active = session.acquire(index);
-  if (!active) {
-    state.SkipWithError(session.why_not_timed(index).c_str());
-    return;
-  }
+  PointSession::Active* active = acquire_or_skip(state, session, index);
+  if (!active) return;
   const Runner& run = active->run;
   try {
     if (!active->restore) {

@@ -56,7 +56,10 @@ Run:
                        the CPU one size in the private cache and one in the last-level cache, on
                        the GPU one in L2 and one twice L2; 3 repetitions
   --out=FILE           results JSON (default: results/latest.json); written to a temporary file and
-                       renamed, so a failed or interrupted run leaves the previous file intact
+                       renamed, so a failed run leaves the previous file intact. Interrupted (Ctrl-C,
+                       SIGTERM), actbench stops before the next repetition and writes the points
+                       measured in full to FILE.interrupted.json instead (FILE stays as it was);
+                       a second Ctrl-C stops it at once
   --quiet              no progress lines on stderr
   --list               print the selected registered cases and exit; --list=json prints
                        {"cases": [{"activation", "direction", "implementation", "device", "dtype"}, ...]}
@@ -85,6 +88,7 @@ Exit codes:
   1  a case failed validation (it is reported and not timed; the results file is still written)
   2  usage error: a bad flag or value; nothing ran and no results file was written
   3  runtime or environment error: a case failed while running, or the results could not be written
+  4  interrupted by SIGINT or SIGTERM: the points measured in full are in FILE.interrupted.json
 )";
 }
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "bench/interrupt.hpp"
 #include "harness/buffers.hpp"
 #include "kernels/registry.hpp"
 
@@ -47,6 +48,16 @@ ExecContext PointSession::context_for(const Point& p) {
 }
 
 PointSession::Active* PointSession::acquire(std::size_t index) {
+  if (const std::string signal = interruption(); !signal.empty()) {
+    // A point cut short keeps none of its repetitions: it goes back to not run.
+    PointOutcome& out = outcomes_[index];
+    if (out.status == PointStatus::measured || out.status == PointStatus::pending) {
+      out.status = PointStatus::pending;
+      out.reason = kNotRunPrefix + signal;
+    }
+    release();
+    return nullptr;
+  }
   if (current_ == index) return active_.get();
   const PointStatus status = outcomes_[index].status;
   if (status != PointStatus::pending && status != PointStatus::measured) return nullptr;

@@ -22,7 +22,7 @@
 namespace actbench::cli {
 
 enum class PointStatus {
-  pending,   // not reached (filtered out by --benchmark_filter, or the run stopped)
+  pending,   // not run: not reached yet, or cut short by an interruption (bench/interrupt.hpp)
   measured,  // validated and timed
   skipped,   // cannot run here: the reason says why (Prepare refused, does not fit in memory)
   failed,    // ran, but its output does not match the float64 reference: not timed
@@ -58,8 +58,8 @@ class PointSession {
   PointSession& operator=(const PointSession&) = delete;
   ~PointSession();
 
-  // The ready point, or nullptr when it is skipped, failed or errored (outcome(index).reason says
-  // why; for a failed validation, outcome(index).validation.first_mismatch).
+  // The ready point, or nullptr when it is skipped, failed or errored, or the run was interrupted
+  // (outcome(index).reason says why; for a failed validation, outcome(index).validation.first_mismatch).
   Active* acquire(std::size_t index);
   void record_error(std::size_t index, const std::string& what);
   // For a point acquire refused: the message its Google Benchmark run is skipped with.

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/interrupt.hpp"
 #include "bench/results_document.hpp"
 #include "harness/results_writer.hpp"
 #include "kernels/registry.hpp"
@@ -347,13 +348,25 @@ TEST(AtomicWrite, AnUnwritablePathIsReportedBeforeAnythingRuns) {
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 0);
 }
 
-TEST(AtomicWrite, AnInterruptedRunLeavesThePreviousResults) {
+TEST(AtomicWrite, AnInterruptedRunWritesBesideItsOutputFile) {
+  EXPECT_EQ(cli::interrupted_path("results/latest.json"), "results/latest.interrupted.json");
+  EXPECT_EQ(cli::interrupted_path("run.out"), "run.out.interrupted.json");
+  EXPECT_EQ(cli::interrupted_path("dir.json/run"), "dir.json/run.interrupted.json");
+}
+
+TEST(AtomicWrite, AnInterruptedRunLeavesThePreviousResultsAndWritesWhatItMeasuredBeside) {
   ScratchDir dir;
   std::ofstream(dir / "r.json") << "previous results";
-  // Interrupted two seconds into a sweep that takes far longer.
-  const auto result = run_actbench("--devices=cpu --impls=naive --sizes=1M --quiet --out=r.json", dir, "timeout -s INT 2");
-  EXPECT_NE(result.exit_code, 0);
+  // Interrupted a few seconds into a sweep that takes far longer.
+  const auto result = run_actbench("--devices=cpu --impls=naive --sizes=1M --quiet --out=r.json", dir,
+                                   "timeout --preserve-status -s INT 4");
+  EXPECT_EQ(result.exit_code, 4) << result.err;
   EXPECT_EQ(read_text(dir / "r.json"), "previous results");
+  const auto partial = nlohmann::json::parse(read_text(dir / "r.interrupted.json"));
+  const nlohmann::json& interrupted = partial.at("context").at("actbench").at("interrupted");
+  EXPECT_EQ(interrupted.at("signal"), "SIGINT");
+  EXPECT_GT(interrupted.at("points_not_run").get<int>(), 0);
+  for (const auto& entry : partial.at("benchmarks")) EXPECT_TRUE(entry.at("validation").at("passed")) << entry.dump();
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
     EXPECT_EQ(entry.path().filename().string().find(".r.json.tmp"), std::string::npos) << entry.path();
   }
