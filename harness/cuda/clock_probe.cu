@@ -29,6 +29,12 @@ ClockProbe::ClockProbe(int device) : stamps_(allocate_device(device, 4 * sizeof(
   int sms = 0;
   AB_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   sms_ = static_cast<unsigned>(sms);
+  // start() runs behind RegionTimer's gate. Under lazy module loading (CUDA's default) a kernel's
+  // first launch loads it, and loading waits for the device to drain: for the gate, which waits for
+  // the host, so the first sample would time out (nvbench issue 136). Taking the kernel's handle
+  // here loads it first.
+  cudaFuncAttributes attributes{};
+  AB_CUDA_CHECK(cudaFuncGetAttributes(&attributes, record_sm0_timestamps));
 }
 
 void ClockProbe::start(cudaStream_t stream) {
