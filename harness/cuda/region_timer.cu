@@ -77,7 +77,8 @@ void RegionTimer::check_gate() const {
   if (std::atomic_ref<unsigned long long>(flags_->timed_out).load(std::memory_order_acquire) == generation_) {
     throw std::runtime_error("the GPU waited " + std::to_string(kGateTimeoutNs / 1'000'000) +
                              " ms for the host to enqueue a timed region (a runner that waits on its own stream, "
-                             "or a stalled host), so its time would include the host's launch latency");
+                             "a kernel loaded for the first time inside the region, or a stalled host), so its "
+                             "time would include the host's launch latency");
   }
 }
 
