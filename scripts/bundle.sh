@@ -20,11 +20,18 @@ strip --strip-unneeded "$stage"/actbench "$stage"/actbench_tests "$stage"/lib/*.
 cat > "$stage/run.sh" <<'RUN'
 #!/usr/bin/env bash
 # Runs a bundled binary with the bundled libraries, cuBLASLt from the CUDA toolkit beside nvcc, and
-# cuDNN from PyTorch's wheel when the system has none.
+# cuDNN from PyTorch's wheel when the system has none. Usage: run.sh actbench|actbench_tests ARGS...;
+# run.sh --library-path prints the library path they run with (for ldd).
 here=$(cd "$(dirname "$0")" && pwd)
-cudnn=$(python3 -c 'import nvidia.cudnn, os; print(os.path.join(os.path.dirname(nvidia.cudnn.__file__), "lib"))' 2>/dev/null)
+# __path__, not __file__: the cu13 wheel's nvidia.cudnn has no __init__.py (a namespace package,
+# whose __file__ is None); a regular package has __path__ too.
+cudnn=$(python3 -c 'import nvidia.cudnn, os; print(os.path.join(nvidia.cudnn.__path__[0], "lib"))' 2>/dev/null)
 toolkit=$(command -v nvcc >/dev/null && echo "$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/lib64")
 export LD_LIBRARY_PATH="$here/lib${toolkit:+:$toolkit}${cudnn:+:$cudnn}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+if [ "${1:-}" = --library-path ]; then
+  echo "$LD_LIBRARY_PATH"
+  exit 0
+fi
 exe=$1
 shift
 exec "$here/$exe" "$@"
