@@ -8,13 +8,15 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from actbench_cases import ACTIVATIONS, minimum_bytes, shape_for, tolerance_for
 from actbench_results import load_results
 from activation_reference import backward_reference, compare, forward_reference
-from conftest import run_script
+from conftest import SCRIPTS, run_script
 
 needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None,
                                  reason="torch is not installed (scripts/requirements-torch.txt)")
@@ -227,3 +229,20 @@ def test_help_documents_every_flag_with_examples():
     for flag in ("--activations", "--dtypes", "--directions", "--devices", "--sizes", "--inputs",
                  "--quick", "--out", "--threads", "Examples:", "Exit codes:"):
         assert flag in result.stdout
+
+
+@needs_torch
+def test_runs_where_jsonschema_is_missing(tmp_path):
+    """The borrowed GPU machine's Python has torch but not jsonschema."""
+    out = tmp_path / "torch.json"
+    without_jsonschema = ("import sys; sys.modules['jsonschema'] = None; "
+                          "sys.path.insert(0, sys.argv[1]); import torch_peer; "
+                          "sys.exit(torch_peer.main(sys.argv[2:]))")
+    result = subprocess.run(
+        [sys.executable, "-c", without_jsonschema, str(SCRIPTS), "--activations=relu",
+         "--directions=forward", "--devices=cpu", "--sizes=1K", "--quick", "--threads=1",
+         f"--out={out}"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith("warning: jsonschema is not installed")
+    assert result.stderr.count("\n") == 1
+    assert load_results(out).cases  # checked here, where jsonschema is installed
