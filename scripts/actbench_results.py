@@ -164,6 +164,18 @@ class Results:
         return str(self.actbench.get("git_commit") or "unknown")
 
     @property
+    def interrupted(self) -> dict[str, Any] | None:
+        """How a run cut short by a signal ended (signal, points_not_run); None if it finished."""
+        return self.actbench.get("interrupted")
+
+    def interruption_note(self) -> str | None:
+        """One line for a reader of an interrupted run's figures: cases are missing."""
+        if self.interrupted is None:
+            return None
+        return (f"{self.path.name} is an interrupted run ({self.interrupted['signal']}): "
+                f"{self.interrupted['points_not_run']} points were not run, so cases are missing")
+
+    @property
     def date(self) -> str:
         return str(self.context.get("date") or "")
 
@@ -326,6 +338,9 @@ def _check_context(path: Path, context: dict[str, Any]) -> None:
     _check_fields(f"{path}: context.actbench.cpu.copy_bandwidth_gbps",
                   cpu.get("copy_bandwidth_gbps", {}), {},
                   dict.fromkeys(cpu.get("copy_bandwidth_gbps", {}), _NUMBER))
+    if "interrupted" in actbench:
+        _check_fields(f"{path}: context.actbench.interrupted", actbench["interrupted"],
+                      {"signal": (str,), "points_not_run": (int,)}, {})
     _check_list(f"{path}: context.actbench.gpus", actbench.get("gpus", []), {},
                 {"index": (int,), "name": (str,), "l2_bytes": (int,),
                  "copy_bandwidth_gbps": _NUMBER, "theoretical_bandwidth_gbps": _NUMBER})

@@ -170,6 +170,8 @@ def markdown(baseline: Results, new: Results, comparisons: list[Comparison],
     if baseline.machine() != new.machine():
         lines.append(f"- note: the files come from different machines ({baseline.machine()} vs "
                      f"{new.machine()}), so the ratios compare machines as well as code")
+    lines += [f"- **warning: {note}**" for note in (baseline.interruption_note(),
+                                                   new.interruption_note()) if note]
     if report_only:
         lines.append("- report only: regressions are listed but do not fail this run")
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)

@@ -106,6 +106,8 @@ def environment(results: Results) -> list[Block]:
     rows += [[f"methodology: {name}", _text(value)]
              for name, value in _flattened(ab.get("methodology") or {})]
     blocks.append(Table(["", "value"], rows))
+    if note := results.interruption_note():
+        blocks.append(Paragraph(f"{note}.", emphasis=True))
     if ctx.get("cpu_scaling_enabled"):
         blocks.append(Paragraph("CPU frequency scaling was enabled during this run: CPU timings "
                                 "are noisier than on a fixed clock.", emphasis=True))

@@ -2,6 +2,7 @@
 JUnit output (issue 6, item 3 and its acceptance)."""
 from __future__ import annotations
 
+import copy
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -146,3 +147,13 @@ def test_different_machines_are_pointed_out(tmp_path, small_results_file, capsys
     new = results_factory.write_json(tmp_path / "other.json", other)
     compare.main([str(small_results_file), str(new), "--report-only"])
     assert "come from different machines" in capsys.readouterr().out
+
+
+def test_an_interrupted_run_is_pointed_out(tmp_path, small_document, small_results_file, capsys):
+    document = copy.deepcopy(small_document)
+    document["context"]["actbench"]["interrupted"] = {"signal": "SIGINT", "points_not_run": 12}
+    new = results_factory.write_json(tmp_path / "new.interrupted.json", document)
+    assert compare.main([str(small_results_file), str(new)]) == 0
+    warnings = [line for line in capsys.readouterr().out.splitlines() if "warning" in line]
+    assert warnings == ["- **warning: new.interrupted.json is an interrupted run (SIGINT): 12 "
+                        "points were not run, so cases are missing**"]

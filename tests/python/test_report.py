@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import re
 from dataclasses import replace
 
@@ -11,6 +12,7 @@ import report
 import results_factory
 from actbench_results import format_seconds, group_into_datasets, load_all, load_results
 from conftest import TINY
+from report_document import Paragraph
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -139,3 +141,12 @@ def test_runs_of_other_machines_are_reported_apart_and_overlaid(tmp_path, tiny_r
     names = [b.chart.name for b in blocks if isinstance(b, report.ChartBlock)]
     assert len(names) == len(set(names)) == 7
     assert names[-1] == "overlay_vectorised_cpu_f32_forward"
+
+
+def test_an_interrupted_run_is_pointed_out_in_its_environment(tmp_path, small_document):
+    document = copy.deepcopy(small_document)
+    document["context"]["actbench"]["interrupted"] = {"signal": "SIGTERM", "points_not_run": 3}
+    results = load_results(results_factory.write_json(tmp_path / "cut.interrupted.json", document))
+    notes = [b for b in report.environment(results) if isinstance(b, Paragraph) and b.emphasis]
+    assert [n.text for n in notes] == ["cut.interrupted.json is an interrupted run (SIGTERM): 3 "
+                                       "points were not run, so cases are missing."]
