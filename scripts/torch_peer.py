@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -36,12 +37,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from activation_reference import (LEAKY_SLOPE, RELU6_CEILING, SELU_ALPHA, SELU_LAMBDA,
-                                  backward_reference, compare, error_scale, forward_reference)
+                                  backward_reference, compare, error_scale, forward_reference,
+                                  output_sources)
 from actbench_cases import (ACTIVATIONS, DIRECTIONS, DTYPES, DY_SEED_SALT, INPUT_SEED, INPUTS,
                             default_cpu_sizes, default_gpu_sizes, make_inputs,
                             minimum_bytes, output_factor, prelu_slopes, quick_cpu_sizes,
@@ -460,16 +461,37 @@ class Point:
 @dataclass
 class Operands:
     """A point's tensors on its device, and the float64 values they hold (what the reference
-    reads: the inputs after rounding to the dtype)."""
-    x: np.ndarray
-    dy: np.ndarray | None
-    slope: np.ndarray | None
+    reads: the inputs after rounding to the dtype), as numpy arrays for the CPU and as tensors on
+    a GPU, where the reference and the comparison then run."""
+    x: Any
+    dy: Any
+    slope: Any
     run: Callable[[], torch.Tensor]
 
 
-def _to_device(values: np.ndarray, point: Point) -> tuple[torch.Tensor, np.ndarray]:
-    tensor = torch.from_numpy(values).to(device=point.device, dtype=TORCH_DTYPES[point.dtype])
-    return tensor, tensor.to(torch.float64).cpu().numpy()
+def _float64_values(tensor: torch.Tensor) -> Any:
+    exact = tensor.to(torch.float64)
+    return exact.numpy() if exact.device.type == "cpu" else exact
+
+
+def _on_device(values: Any, device: str, dtype: str) -> tuple[torch.Tensor, Any]:
+    tensor = torch.from_numpy(values).to(device=device, dtype=TORCH_DTYPES[dtype])
+    return tensor, _float64_values(tensor)
+
+
+# The points of one (size, input, dtype) run one after another (points_for), so their inputs are
+# drawn and copied to the device once: x, dy, and CReLU's dy of 2n. No op writes its inputs, so
+# the points can share them.
+@functools.lru_cache(maxsize=3)
+def _operand(kind: str, rows: int, columns: int, seed: int, device: str,
+             dtype: str) -> tuple[torch.Tensor, Any]:
+    return _on_device(make_inputs(kind, rows * columns, seed).reshape(rows, columns), device,
+                      dtype)
+
+
+@functools.lru_cache(maxsize=1)
+def _slopes(channels: int, device: str, dtype: str) -> tuple[torch.Tensor, Any]:
+    return _on_device(prelu_slopes(channels, INPUT_SEED), device, dtype)
 
 
 def prepare(point: Point) -> Operands:
@@ -477,32 +499,29 @@ def prepare(point: Point) -> Operands:
     computed here, outside the timed region, as autograd does in the forward pass."""
     rows, channels = point.shape
     activation = TORCH_ACTIVATIONS[point.activation]
-    x, x_values = _to_device(make_inputs(point.input, point.elements, INPUT_SEED)
-                             .reshape(rows, channels), point)
-    slope, slope_values = (_to_device(prelu_slopes(channels, INPUT_SEED), point)
-                           if point.activation == "prelu" else (None, None))
+    on = (point.device, point.dtype)
+    x, x_values = _operand(point.input, rows, channels, INPUT_SEED, *on)
+    slope, slope_values = (_slopes(channels, *on) if point.activation == "prelu"
+                           else (None, None))
     if point.direction == "forward":
         return Operands(x_values, None, slope_values, lambda: activation.forward(x, slope))
     width = channels * output_factor(point.activation)
-    dy, dy_values = _to_device(make_inputs("mixed", rows * width, INPUT_SEED ^ DY_SEED_SALT)
-                               .reshape(rows, width), point)
+    dy, dy_values = _operand("mixed", rows, width, INPUT_SEED ^ DY_SEED_SALT, *on)
     saved = activation.forward(x, slope) if activation.saves_output else x
     return Operands(x_values, dy_values, slope_values,
                     lambda: activation.backward(saved, dy, slope))
 
 
 def validate(point: Point, operands: Operands, output: torch.Tensor) -> dict[str, Any]:
-    got = output.to(torch.float64).cpu().numpy()
+    got = _float64_values(output)
     tolerance = tolerance_for(point.activation, point.direction, point.dtype)
     if point.direction == "forward":
         want = forward_reference(point.activation, operands.x, operands.slope)
-        sources = np.tile(operands.x, (1, output_factor(point.activation)))
     else:
         want = backward_reference(point.activation, operands.x, operands.dy, operands.slope)
-        sources = operands.x
-    return compare(got, want, sources, tolerance,
-                   error_scale(point.activation, point.direction, operands.dy), point.dtype,
-                   "y" if point.direction == "forward" else "dx")
+    return compare(got, want, output_sources(point.activation, point.direction, operands.x),
+                   tolerance, error_scale(point.activation, point.direction, operands.dy),
+                   point.dtype, "y" if point.direction == "forward" else "dx")
 
 
 def _time_entry(base: dict[str, Any], seconds: float, nbytes: int, peak: float,
@@ -676,9 +695,10 @@ def write_atomically(path: Path, document: dict[str, Any]) -> None:
 # --- The run --------------------------------------------------------------------------------------
 
 def points_for(device: str, options: Options, caches: list[dict[str, Any]]) -> list[Point]:
-    return [Point(a, d, device, t, i, n) for a in options.activations for d in options.directions
-            for t in options.dtypes for n in sizes_for(device, options, caches)
-            for i in options.inputs]
+    """The activations innermost: the points of one (size, input, dtype) share their inputs."""
+    return [Point(a, d, device, t, i, n) for d in options.directions for t in options.dtypes
+            for n in sizes_for(device, options, caches) for i in options.inputs
+            for a in options.activations]
 
 
 def skipped_without_gpu(options: Options) -> list[dict[str, Any]]:

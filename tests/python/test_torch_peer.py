@@ -13,9 +13,11 @@ import sys
 
 import numpy as np
 import pytest
-from actbench_cases import ACTIVATIONS, minimum_bytes, shape_for, tolerance_for
+from actbench_cases import (ACTIVATIONS, DIRECTIONS, make_inputs, minimum_bytes, output_factor,
+                            prelu_slopes, shape_for, tolerance_for)
 from actbench_results import load_results
-from activation_reference import backward_reference, compare, forward_reference
+from activation_reference import (backward_reference, compare, error_scale, forward_reference,
+                                  output_sources)
 from conftest import SCRIPTS, run_script
 
 needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None,
@@ -103,6 +105,45 @@ def test_compare_passes_matching_nans_and_reports_the_first_mismatch():
     assert not broken["passed"] and broken["mismatches"] == 2
     assert broken["max_abs_error"] is None  # a NaN against a finite reference
     assert broken["first_mismatch"].startswith("y element 1: got nan, expected 1")
+
+
+def _reference(activation, direction, x, dy, slope):
+    if direction == "forward":
+        return forward_reference(activation, x, slope)
+    return backward_reference(activation, x, dy, slope)
+
+
+@needs_torch
+@pytest.mark.parametrize("direction", DIRECTIONS)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_torch_tensors_get_the_numpy_reference_and_verdict(activation, direction):
+    """The device path: the same formulas in torch's float64 ops, the same comparison."""
+    import torch
+    x = make_inputs("special", 32 * 256, 1).reshape(32, 256)  # NaN, inf, zeros, denormals
+    width = 256 * output_factor(activation)
+    dy = make_inputs("mixed", 32 * width, 2).reshape(32, width)
+    slope = prelu_slopes(256, 1) if activation == "prelu" else None
+    tensors = [None if a is None else torch.from_numpy(a) for a in (x, dy, slope)]
+    want = _reference(activation, direction, x, dy, slope)
+    want_on_device = _reference(activation, direction, *tensors)
+    assert want_on_device.dtype == torch.float64
+    np.testing.assert_allclose(want_on_device.numpy(), want, rtol=1e-13, atol=1e-14)
+    tolerance = tolerance_for(activation, direction, "f32")
+    output = want.astype(np.float32).astype(np.float64)  # a correct f32 output
+    wrong = output.copy()
+    wrong.ravel()[np.flatnonzero(np.isfinite(want))[3]] += 1.0
+    for got in (output, wrong):
+        on_host = compare(got, want, output_sources(activation, direction, x), tolerance,
+                          error_scale(activation, direction, dy), "f32", "y")
+        on_device = compare(torch.from_numpy(got), want_on_device,
+                            output_sources(activation, direction, tensors[0]), tolerance,
+                            error_scale(activation, direction, tensors[1]), "f32", "y")
+        assert on_device.keys() == on_host.keys()
+        for field, value in on_host.items():
+            if field.startswith("max_"):
+                assert on_device[field] == pytest.approx(value, rel=1e-6, abs=1e-12), field
+            else:
+                assert on_device[field] == value, field
 
 
 # --- Runs (torch on the CPU) ----------------------------------------------------------------------
@@ -246,3 +287,17 @@ def test_runs_where_jsonschema_is_missing(tmp_path):
     assert result.stderr.startswith("warning: jsonschema is not installed")
     assert result.stderr.count("\n") == 1
     assert load_results(out).cases  # checked here, where jsonschema is installed
+
+
+def test_points_of_one_size_input_and_dtype_share_their_drawn_inputs(torch_peer, tmp_path,
+                                                                      monkeypatch):
+    draws = []
+    draw = torch_peer.make_inputs
+    monkeypatch.setattr(torch_peer, "make_inputs",
+                        lambda *args: draws.append(args) or draw(*args))
+    torch_peer._operand.cache_clear()
+    status = torch_peer.main(["--activations=relu,crelu,gelu", "--devices=cpu", "--sizes=1K",
+                              "--quick", "--threads=1", f"--out={tmp_path / 'torch.json'}"])
+    assert status == 0
+    # x once for both directions, dy once for n and once for CReLU's 2n: not once per point.
+    assert sorted(count for _, count, _ in draws) == [1024, 1024, 2048]
