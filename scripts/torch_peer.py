@@ -15,7 +15,10 @@ Examples:
 
 Exit codes: 0 every case passed validation; 1 a case failed validation (recorded, not timed; the
 results are still written); 2 usage error (one line; nothing ran, no results file); 3 a case raised
-while running (recorded under failures; the results are still written).
+while running (recorded under failures; the results are still written); 4 interrupted by SIGINT or
+SIGTERM: the point under way finished, no other started, and the points measured went to --out
+with its ".json" replaced by ".interrupted.json" (context.actbench.interrupted names the signal
+and the points not run); --out itself is left as it was.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ import json
 import os
 import platform
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -632,15 +636,18 @@ def nvidia_driver_version() -> str:
 
 def gpu_context(device: str, copy_gbps: float) -> dict[str, Any]:
     p = torch.cuda.get_device_properties(device)
+    # Not in every torch build's device properties (CUDA 13 removed the clock rates from
+    # cudaDeviceProp): 0 then, which loses only the theoretical bandwidth and the clocks.
+    memory_khz, bus_bits, sm_khz = (getattr(p, name, 0) for name in
+                                    ("memory_clock_rate", "memory_bus_width", "clock_rate"))
     return {"index": int(device.split(":")[1]), "name": p.name,
             "compute_capability_major": p.major, "compute_capability_minor": p.minor,
             "sm_count": p.multi_processor_count, "memory_bytes": p.total_memory,
             "l2_bytes": p.L2_cache_size,
             # double data rate: two transfers per memory clock, over the bus width in bytes
-            "theoretical_bandwidth_gbps": 2.0 * p.memory_clock_rate * 1e3 * p.memory_bus_width
-                                          / 8 / 1e9,
-            "max_sm_clock_mhz": p.clock_rate // 1000,
-            "max_memory_clock_mhz": p.memory_clock_rate // 1000,
+            "theoretical_bandwidth_gbps": 2.0 * memory_khz * 1e3 * bus_bits / 8 / 1e9,
+            "max_sm_clock_mhz": sm_khz // 1000,
+            "max_memory_clock_mhz": memory_khz // 1000,
             "driver_version": nvidia_driver_version(),
             "runtime_version": torch.version.cuda or "unknown", "copy_bandwidth_gbps": copy_gbps}
 
@@ -719,6 +726,35 @@ def console_line(point: Point, entries: list[dict[str, Any]],
             f"{100 * median['fraction_of_peak']:7.1f}%")
 
 
+class Interruption:
+    """SIGINT and SIGTERM while the points run: the point under way finishes and no other starts
+    (a second signal stops that point too), so that what was measured can be written."""
+
+    def __init__(self) -> None:
+        self.signal: str | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> Interruption:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            self._previous[number] = signal.signal(number, self._note)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+
+    def _note(self, number: int, _frame: object) -> None:
+        if self.signal is not None:
+            raise KeyboardInterrupt
+        self.signal = signal.Signals(number).name
+
+
+def interrupted_path(out: Path) -> Path:
+    """Where an interrupted run writes, as actbench does: beside --out, never over it."""
+    stem = out.name[:-len(".json")] if out.name.endswith(".json") else out.name
+    return out.with_name(f"{stem}.interrupted.json")
+
+
 def run(options: Options) -> int:
     torch.set_num_threads(options.threads)
     methodology = methodology_for(options.quick)
@@ -728,23 +764,41 @@ def run(options: Options) -> int:
         print(f"torch_peer.py: {NO_GPU_REASON}: skipping the cuda cases", file=sys.stderr)
         skipped = skipped_without_gpu(options)
     devices = [d for d in options.devices if d != "cuda"]
-    peaks = {d: cpu_copy_gbps(last_level_bytes(caches)) if d == "cpu" else gpu_copy_gbps(d)
-             for d in devices}
+    points = [p for d in devices for p in points_for(d, options, caches)]
     benchmarks: list[dict[str, Any]] = []
     failures: list[dict[str, Any]] = []
-    for device in devices:
-        threads = options.threads if device == "cpu" else 1
-        for point in points_for(device, options, caches):
-            outcome = run_point(point, methodology, peaks[device], threads)
-            benchmarks += outcome.entries
-            failures += [outcome.failure] if outcome.failure else []
-            print(console_line(point, outcome.entries, outcome.failure), flush=True)
-    document = {"context": context(options, caches, peaks, methodology), "benchmarks": benchmarks,
-                "skipped": skipped, "failures": failures}
-    check_results_document(options.out, document)  # what we write, the scripts must read
-    write_atomically(options.out, document)
+    measured = 0
+    with Interruption() as interruption:
+        peaks = {d: cpu_copy_gbps(last_level_bytes(caches)) if d == "cpu" else gpu_copy_gbps(d)
+                 for d in devices}
+        # Before the points: a context that cannot be built must not cost their minutes.
+        document = {"context": context(options, caches, peaks, methodology),
+                    "benchmarks": benchmarks, "skipped": skipped, "failures": failures}
+        try:
+            for point in points:
+                if interruption.signal:
+                    break
+                threads = options.threads if point.device == "cpu" else 1
+                outcome = run_point(point, methodology, peaks[point.device], threads)
+                benchmarks += outcome.entries
+                failures += [outcome.failure] if outcome.failure else []
+                measured += 1
+                print(console_line(point, outcome.entries, outcome.failure), flush=True)
+        except KeyboardInterrupt:  # a second signal: the point under way is dropped too
+            interruption.signal = interruption.signal or "SIGINT"
+    out = options.out
+    if interruption.signal:
+        document["context"]["actbench"]["interrupted"] = {
+            "signal": interruption.signal, "points_not_run": len(points) - measured}
+        out = interrupted_path(options.out)
+    check_results_document(out, document)  # what we write, the scripts must read
+    write_atomically(out, document)
     timed = len({e["name"] for e in benchmarks if e["run_type"] == "iteration"})
     print(f"{timed} points timed, {len(skipped)} skipped, {len(failures)} failed")
+    if interruption.signal:
+        print(f"torch_peer.py: interrupted by {interruption.signal}: {len(points) - measured} of "
+              f"{len(points)} points not run; wrote the others to {out}", file=sys.stderr)
+        return 4
     if any("error" in f for f in failures):
         return 3
     return 1 if failures else 0

@@ -8,8 +8,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import signal
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -272,6 +274,76 @@ def test_help_documents_every_flag_with_examples():
         assert flag in result.stdout
 
 
+def test_points_of_one_size_input_and_dtype_share_their_drawn_inputs(torch_peer, tmp_path,
+                                                                      monkeypatch):
+    draws = []
+    draw = torch_peer.make_inputs
+    monkeypatch.setattr(torch_peer, "make_inputs",
+                        lambda *args: draws.append(args) or draw(*args))
+    torch_peer._operand.cache_clear()
+    status = torch_peer.main(["--activations=relu,crelu,gelu", "--devices=cpu", "--sizes=1K",
+                              "--quick", "--threads=1", f"--out={tmp_path / 'torch.json'}"])
+    assert status == 0
+    # x once for both directions, dy once for n and once for CReLU's 2n: not once per point.
+    assert sorted(count for _, count, _ in draws) == [1024, 1024, 2048]
+
+
+def _interrupt_second_point(torch_peer, monkeypatch):
+    measure = torch_peer.run_point
+    started = []
+
+    def run_point(*args):
+        started.append(args[0])
+        if len(started) == 2:
+            raise KeyboardInterrupt
+        return measure(*args)
+    monkeypatch.setattr(torch_peer, "run_point", run_point)
+
+
+def test_an_interrupted_run_writes_its_points_beside_out_and_exits_4(torch_peer, tmp_path,
+                                                                      monkeypatch, capsys):
+    out = tmp_path / "torch.json"
+    out.write_text("the previous run", encoding="utf-8")
+    _interrupt_second_point(torch_peer, monkeypatch)
+    status = torch_peer.main(["--activations=relu,gelu,tanh", "--directions=forward",
+                              "--devices=cpu", "--sizes=1K", "--quick", "--threads=1",
+                              f"--out={out}"])
+    assert status == 4
+    assert out.read_text(encoding="utf-8") == "the previous run"
+    written = tmp_path / "torch.interrupted.json"
+    results = load_results(written)  # a complete document: results/schema.json included
+    assert results.interrupted == {"signal": "SIGINT", "points_not_run": 2}
+    assert {k.activation for k in results.cases} == {"relu"}
+    assert f"wrote the others to {written}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("out_name, written", [("torch.json", "torch.interrupted.json"),
+                                               ("torch.out", "torch.out.interrupted.json")])
+def test_the_interrupted_file_replaces_a_final_json(torch_peer, tmp_path, out_name, written):
+    assert torch_peer.interrupted_path(tmp_path / out_name) == tmp_path / written
+
+
+@needs_torch
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_lets_the_point_under_way_finish_and_starts_no_other(tmp_path, signal_number):
+    out = tmp_path / "torch.json"
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPTS / "torch_peer.py"), "--devices=cpu", "--sizes=1K,4K",
+         "--inputs=mixed,positive,negative", "--quick", "--threads=1", f"--out={out}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = process.stdout.readline()  # the first point is done
+    process.send_signal(signal_number)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 4, stderr
+    assert not out.exists()
+    results = load_results(tmp_path / "torch.interrupted.json")
+    measured = len([first, *stdout.splitlines()]) - 1  # and the summary line
+    all_points = len(ACTIVATIONS) * 2 * 2 * 3
+    assert results.interrupted == {"signal": signal_number.name,
+                                   "points_not_run": all_points - measured}
+    assert 1 <= len(results.cases) == measured < all_points
+
+
 @needs_torch
 def test_runs_where_jsonschema_is_missing(tmp_path):
     """The borrowed GPU machine's Python has torch but not jsonschema."""
@@ -289,15 +361,21 @@ def test_runs_where_jsonschema_is_missing(tmp_path):
     assert load_results(out).cases  # checked here, where jsonschema is installed
 
 
-def test_points_of_one_size_input_and_dtype_share_their_drawn_inputs(torch_peer, tmp_path,
-                                                                      monkeypatch):
-    draws = []
-    draw = torch_peer.make_inputs
-    monkeypatch.setattr(torch_peer, "make_inputs",
-                        lambda *args: draws.append(args) or draw(*args))
-    torch_peer._operand.cache_clear()
-    status = torch_peer.main(["--activations=relu,crelu,gelu", "--devices=cpu", "--sizes=1K",
-                              "--quick", "--threads=1", f"--out={tmp_path / 'torch.json'}"])
-    assert status == 0
-    # x once for both directions, dy once for n and once for CReLU's 2n: not once per point.
-    assert sorted(count for _, count, _ in draws) == [1024, 1024, 2048]
+def test_the_context_is_built_before_any_point_runs(torch_peer, tmp_path, monkeypatch):
+    def no_context(*_):
+        raise AttributeError("'_CudaDeviceProperties' object has no attribute 'clock_rate'")
+    monkeypatch.setattr(torch_peer, "context", no_context)
+    monkeypatch.setattr(torch_peer, "run_point", lambda *_: pytest.fail("a point ran"))
+    with pytest.raises(AttributeError):
+        torch_peer.main(["--activations=relu", "--devices=cpu", "--sizes=1K", "--quick",
+                         f"--out={tmp_path / 'torch.json'}"])
+
+
+def test_gpu_properties_missing_from_this_torch_read_as_zero(torch_peer, monkeypatch):
+    properties = SimpleNamespace(name="NVIDIA H200", major=9, minor=0, multi_processor_count=132,
+                                 total_memory=150_000_000_000, L2_cache_size=62_914_560)
+    monkeypatch.setattr(torch_peer.torch.cuda, "get_device_properties", lambda _: properties)
+    gpu = torch_peer.gpu_context("cuda:0", 4300.0)
+    assert gpu["theoretical_bandwidth_gbps"] == 0
+    assert gpu["max_sm_clock_mhz"] == gpu["max_memory_clock_mhz"] == 0
+    assert gpu["copy_bandwidth_gbps"] == 4300.0 and gpu["l2_bytes"] == 62_914_560
