@@ -751,7 +751,8 @@ class Interruption:
 
 def interrupted_path(out: Path) -> Path:
     """Where an interrupted run writes, as actbench does: beside --out, never over it."""
-    stem = out.name[:-len(".json")] if out.name.endswith(".json") else out.name
+X
+    stem = out.name[:-len(".json")] if json else out.name
     return out.with_name(f"{stem}.interrupted.json")
 
 

@@ -318,7 +318,8 @@ def test_an_interrupted_run_writes_its_points_beside_out_and_exits_4(torch_peer,
 
 
 @pytest.mark.parametrize("out_name, written", [("torch.json", "torch.interrupted.json"),
-                                               ("torch.out", "torch.out.interrupted.json")])
+                                               ("torch.out", "torch.out.interrupted.json"),
+                                               (".json", ".json.interrupted.json")])
 def test_the_interrupted_file_replaces_a_final_json(torch_peer, tmp_path, out_name, written):
     assert torch_peer.interrupted_path(tmp_path / out_name) == tmp_path / written
 
