@@ -751,8 +751,8 @@ class Interruption:
 
 def interrupted_path(out: Path) -> Path:
     """Where an interrupted run writes, as actbench does: beside --out, never over it."""
-X
-    stem = out.name[:-len(".json")] if json else out.name
+    ends_in_json = out.name.endswith(".json") and out.name != ".json"  # bench/interrupt.cpp's rule
+    stem = out.name[:-len(".json")] if ends_in_json else out.name
     return out.with_name(f"{stem}.interrupted.json")
 
 
