@@ -143,15 +143,22 @@ std::vector<std::int64_t> default_gpu_sizes(const GpuInfo& gpu, const std::vecto
 }
 
 std::vector<std::int64_t> quick_cpu_sizes(const CpuInfo& cpu) {
-  // f32 forward working sets: one within the largest private cache, one within the last level.
+  // f32 forward working sets: one within the largest private cache, one within the last level, at
+  // most 64K and 1M elements. A VM's share of a server's last-level cache can be 260 MiB: 16M
+  // elements would take --quick past five minutes on two cores, and quick runs on different
+  // machines would share no size with the baseline CI compares them with.
+  constexpr std::int64_t kMostResident = std::int64_t{1} << 16;
+  constexpr std::int64_t kMostShared = std::int64_t{1} << 20;
   std::size_t private_cache = cpu.l1_data_bytes();
   for (const CacheLevel& c : cpu.caches) {
     if (c.type != "Instruction" && c.size_bytes < cpu.last_level_bytes()) private_cache = std::max(private_cache, c.size_bytes);
   }
   const std::int64_t per_element = kFewestArrays * static_cast<std::int64_t>(size_of(DType::f32));
-  const std::int64_t resident = power_of_4_at_most(std::max<std::int64_t>(kCpuSmallest, private_cache / per_element));
-  const std::int64_t shared =
-      std::max(resident * 4, power_of_4_at_most(static_cast<std::int64_t>(cpu.last_level_bytes()) / per_element));
+  const std::int64_t resident = std::min(
+      kMostResident, power_of_4_at_most(std::max<std::int64_t>(kCpuSmallest, private_cache / per_element)));
+  const std::int64_t shared = std::max(
+      resident * 4,
+      std::min(kMostShared, power_of_4_at_most(static_cast<std::int64_t>(cpu.last_level_bytes()) / per_element)));
   return {resident, shared};
 }
 

@@ -56,7 +56,8 @@ std::vector<const Case*> selected_cases(const Options& o);
 std::vector<std::int64_t> default_cpu_sizes(const CpuInfo& cpu, const std::vector<DType>& dtypes, DType dtype);
 std::vector<std::int64_t> default_gpu_sizes(const GpuInfo& gpu, const std::vector<DType>& dtypes);
 
-// --quick. CPU: one size resident in the largest private cache and one in the last-level cache. No
+// --quick. CPU: one size resident in the largest private cache and one in the last-level cache, at
+// most 64K and 1M elements (so quick runs of different machines share sizes). No
 // DRAM size: at DRAM sizes generating the inputs and validating against float64 take longer than
 // the timing, and a quick run of every case would not stay within a minute on two cores.
 // GPU (where validation is cheap next to the device): one L2-resident size and one twice L2.

@@ -73,6 +73,17 @@ TEST(CliSweep, ImplementationsOfOneQuestionAreTimedSideBySide) {
                        "gelu/forward/naive/cpu/f32/4096/mixed", "gelu/forward/vectorised/cpu/f32/4096/mixed"}));
 }
 
+TEST(CliSweep, QuickSizesFitTheCachesAndStaySmall) {
+  CpuInfo small;  // 256 KiB L2, 8 MiB L3: f32 forward moves 8 bytes an element
+  small.caches = {CacheLevel{1, "Data", 32 << 10}, CacheLevel{2, "Unified", 256 << 10},
+                  CacheLevel{3, "Unified", 8 << 20}};
+  EXPECT_EQ(cli::quick_cpu_sizes(small), (std::vector<std::int64_t>{16 << 10, 1 << 20}));
+  CpuInfo server_share;  // a VM's view of a server: 2 MiB L2, 260 MiB L3
+  server_share.caches = {CacheLevel{1, "Data", 48 << 10}, CacheLevel{2, "Unified", 2 << 20},
+                         CacheLevel{3, "Unified", std::size_t{260} << 20}};
+  EXPECT_EQ(cli::quick_cpu_sizes(server_share), (std::vector<std::int64_t>{64 << 10, 1 << 20}));
+}
+
 TEST(CliParse, Lists) {
   const Options o = parse_options({"--activations=relu,gelu,relu", "--impls=naive", "--dtypes=f32,bf16",
                                    "--directions=backward", "--devices=cpu,cuda,cuda:1", "--inputs=mixed,dead90,special"});
