@@ -15,8 +15,8 @@
 #                  cuDNN graph API (tests-new-graph.json)
 #   tests          240 s: the other GPU tests (every CUDA case against the float64 reference,
 #                  misaligned operands): tests.json
-#   sanitizer      240 s: compute-sanitizer memcheck over the f32 GPU tests: sanitizer.json (it
-#                  refused the device under gVisor on the borrowed H200)
+#   sanitizer      240 s: compute-sanitizer memcheck over the f32 GPU tests: sanitizer.json (the
+#                  device notes say it does not work where the borrowed H200 runs under gVisor)
 #   sweep-DTYPE    140 s: actbench forward at 256M elements, cold L2, the GPU implementations:
 #                  actbench-DTYPE.json, or actbench-DTYPE.interrupted.json when cut short (the
 #                  whole f32 sweep needs minutes)
