@@ -14,6 +14,7 @@
 #include "harness/case_data.hpp"
 #include "harness/gemm_reference.hpp"
 #include "harness/parallel_setup.hpp"
+#include "harness/reference.hpp"
 #include "kernels/registry.hpp"
 
 namespace actbench {
@@ -111,12 +112,8 @@ TEST(Validation, AnUnwrittenMaskRowOutsideTheGemmReferenceFails) {
     return [op, layer = c->prepare(op, ctx)] {
       layer();
       const auto* y = static_cast<const float*>(op.out);
-      auto* mask = static_cast<std::uint8_t*>(op.mask);
-      const std::int64_t n = op.shape.elements();
-      std::fill(mask, mask + (n + 7) / 8, 0);
-      for (std::int64_t i = 0; i < n; ++i) {
-        if (y[i] > 0) mask[i / 8] = static_cast<std::uint8_t>(mask[i / 8] | 1u << (i % 8));
-      }
+      const auto bits = relu_mask(std::vector<double>(y, y + op.shape.elements()));
+      std::copy(bits.begin(), bits.end(), static_cast<std::uint8_t*>(op.mask));
     };
   };
   const ValidationResult r = validate_with_row_unwritten(masked, true);
