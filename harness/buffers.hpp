@@ -18,8 +18,10 @@ class Buffer {
   Device device() const { return device_; }
   void upload(const void* host, std::size_t bytes);
   void download(void* host, std::size_t bytes) const;
-  // Makes `count` bytes at `offset` of this buffer equal to the same range of `from` (same device).
+  // Makes this buffer's bytes equal to `from`'s, as far as both reach (same device).
   void copy_from(const Buffer& from);
+  // Sets every byte to `value` (all ones is NaN in every floating-point dtype, and -1 in any integer).
+  void fill_bytes(unsigned char value);
 
  private:
   struct Free {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <cstring>
 #include <numeric>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -22,8 +22,8 @@ namespace {
 
 // Converts float64 values to the storage type, and back to the exact values the kernel will see.
 template <class T>
-std::vector<T> to_storage(std::vector<double>& values) {
-  std::vector<T> out(values.size());
+HostValues<T> to_storage(HostValues<double>& values) {
+  HostValues<T> out(values.size());
 #pragma omp parallel for schedule(static) if (static_cast<std::int64_t>(values.size()) >= kParallelSetupFrom)
   for (std::size_t i = 0; i < values.size(); ++i) {
     using Compute = typename DTypeTraits<T>::Compute;
@@ -33,17 +33,27 @@ std::vector<T> to_storage(std::vector<double>& values) {
   return out;
 }
 
-template <class T>
-std::vector<double> from_storage(const Buffer& b, std::size_t count) {
-  std::vector<T> raw(count);
-  b.download(raw.data(), count * sizeof(T));
-  std::vector<double> out(count);
-#pragma omp parallel for schedule(static) if (static_cast<std::int64_t>(count) >= kParallelSetupFrom)
-  for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<double>(DTypeTraits<T>::load(raw[i]));
-  return out;
+// Calls read(values) with a buffer's first `count` values of storage type T: a host buffer where it
+// is, a device buffer through a download.
+template <class T, class Read>
+auto read_storage(const Buffer& b, std::size_t count, const Read& read) {
+  if (b.device() == Device::cpu) return read(static_cast<const T*>(b.data()));
+  HostValues<T> downloaded(count);
+  b.download(downloaded.data(), count * sizeof(T));
+  return read(static_cast<const T*>(downloaded.data()));
 }
 
-std::vector<double> download_values(const Buffer& b, DType dtype, std::size_t count) {
+template <class T>
+HostValues<double> from_storage(const Buffer& b, std::size_t count) {
+  return read_storage<T>(b, count, [count](const T* raw) {
+    HostValues<double> out(count);
+#pragma omp parallel for schedule(static) if (static_cast<std::int64_t>(count) >= kParallelSetupFrom)
+    for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<double>(DTypeTraits<T>::load(raw[i]));
+    return out;
+  });
+}
+
+HostValues<double> download_values(const Buffer& b, DType dtype, std::size_t count) {
   return visit_dtype(dtype, [&](auto storage) { return from_storage<decltype(storage)>(b, count); });
 }
 
@@ -113,7 +123,7 @@ struct Comparison {
   }
 };
 
-bool all_finite(const std::vector<double>& values) {
+bool all_finite(std::span<const double> values) {
   return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
 }
 
@@ -143,12 +153,6 @@ void check_in_parallel(ValidationResult& result, std::int64_t count, const Check
 
 bool bit(const std::vector<std::uint8_t>& bytes, std::int64_t i) {
   return (bytes[static_cast<std::size_t>(i / 8)] >> (i % 8)) & 1u;
-}
-
-template <class T>
-void fill_with(Buffer& b, std::size_t count, T value) {
-  std::vector<T> v(count, value);
-  b.upload(v.data(), count * sizeof(T));
 }
 
 }  // namespace
@@ -202,7 +206,7 @@ CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t s
   if (forward && s.bias) bias_ = make_inputs(InputKind::mixed, shape.channels, seed + 2);
 
   // Uploads values in the storage dtype and keeps, in `values`, exactly what the kernel will read.
-  auto upload = [&](std::vector<double>& values) -> Buffer& {
+  auto upload = [&](HostValues<double>& values) -> Buffer& {
     buffers_.emplace_back(c.device, dev, values.size() * elem);
     visit_dtype(c.dtype, [&](auto storage) {
       const auto raw = to_storage<decltype(storage)>(values);
@@ -270,26 +274,13 @@ void CaseData::restore_inplace_input(int threads) {
 
 void CaseData::reset() {
   restore_inplace_input(1);
-  const std::int64_t n = shape_.elements();
-  const Signature& s = case_.signature;
-  const bool forward = case_.direction == Direction::forward;
-  // NaN everywhere an output goes, so an element the kernel never writes fails validation.
-  visit_dtype(case_.dtype, [&](auto storage) {
-    using T = decltype(storage);
-    const T nan = DTypeTraits<T>::store(std::numeric_limits<typename DTypeTraits<T>::Compute>::quiet_NaN());
-    const auto outputs = static_cast<std::size_t>(forward ? n * s.out_factor : n);
-    if (!inplace_target_) fill_with(buffer_of(operands_.out), outputs, nan);
-    if (operands_.bias_grad) fill_with(buffer_of(operands_.bias_grad), static_cast<std::size_t>(shape_.channels), nan);
-  });
-  if (forward && s.mask_out) {
-    Buffer& mask = buffer_of(operands_.mask);
-    fill_with<std::uint8_t>(mask, mask.bytes(), 0xA5);  // a pattern no mask-of-zeros matches
-  }
-  // -1 is no count: a kernel that skips a counter, or adds to it without zeroing it first, fails.
-  if (operands_.zero_counts) {
-    Buffer& counts = buffer_of(operands_.zero_counts);
-    fill_with<ZeroCount>(counts, counts.bytes() / sizeof(ZeroCount), -1);
-  }
+  // All ones everywhere an output goes: NaN in every floating dtype, so an element the kernel never
+  // writes fails validation. A mask gets 0xA5, a pattern no mask of zeros matches, and a zero count
+  // -1, no count: a kernel that skips a counter, or adds to it without zeroing it first, fails.
+  if (!inplace_target_) buffer_of(operands_.out).fill_bytes(0xFF);
+  if (operands_.bias_grad) buffer_of(operands_.bias_grad).fill_bytes(0xFF);
+  if (case_.direction == Direction::forward && case_.signature.mask_out) buffer_of(operands_.mask).fill_bytes(0xA5);
+  if (operands_.zero_counts) buffer_of(operands_.zero_counts).fill_bytes(0xFF);
 }
 
 const Buffer& CaseData::buffer_of(const void* data) const {
@@ -422,11 +413,12 @@ ValidationResult CaseData::validate_gemm() const {
   return result;
 }
 
-std::vector<double> CaseData::output_values() const {
-  const bool forward = case_.direction == Direction::forward;
-  const std::size_t count = static_cast<std::size_t>(shape_.elements() * (forward ? case_.signature.out_factor : 1));
-  const Buffer& out = buffer_of(operands_.out);
-  return download_values(out, case_.dtype, count);
+std::int64_t CaseData::output_count() const {
+  return shape_.elements() * (case_.direction == Direction::forward ? case_.signature.out_factor : 1);
+}
+
+HostValues<double> CaseData::output_values() const {
+  return download_values(buffer_of(operands_.out), case_.dtype, static_cast<std::size_t>(output_count()));
 }
 
 std::vector<ZeroCount> CaseData::zero_count_values() const {
@@ -437,13 +429,18 @@ std::vector<ZeroCount> CaseData::zero_count_values() const {
 }
 
 double CaseData::output_sparsity() const {
-  if (operands_.zero_counts) {
-    const std::int64_t outputs = shape_.elements() * case_.signature.out_factor;
-    return static_cast<double>(zero_count_values().back()) / static_cast<double>(outputs);
-  }
-  const auto values = output_values();
-  const auto zeros = std::count(values.begin(), values.end(), 0.0);
-  return static_cast<double>(zeros) / static_cast<double>(values.size());
+  const std::int64_t n = output_count();
+  if (operands_.zero_counts) return static_cast<double>(zero_count_values().back()) / static_cast<double>(n);
+  const std::int64_t zeros = visit_dtype(case_.dtype, [&](auto storage) {
+    using T = decltype(storage);
+    return read_storage<T>(buffer_of(operands_.out), static_cast<std::size_t>(n), [n](const T* values) {
+      std::int64_t count = 0;
+#pragma omp parallel for schedule(static) reduction(+ : count) if (n >= kParallelSetupFrom)
+      for (std::int64_t i = 0; i < n; ++i) count += DTypeTraits<T>::load(values[i]) == 0 ? 1 : 0;
+      return count;
+    });
+  });
+  return static_cast<double>(zeros) / static_cast<double>(n);
 }
 
 std::size_t CaseData::device_bytes() const {

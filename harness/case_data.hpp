@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "harness/buffers.hpp"
+#include "harness/host_values.hpp"
 #include "harness/inputs.hpp"
 #include "harness/validate.hpp"
 #include "kernels/case.hpp"
@@ -32,7 +33,7 @@ class CaseData {
   ValidationResult validate() const;
   // The primary output (y, or dx) as float64, and its fraction of exactly-zero elements (for a
   // zero_stats case, the one its kernel counted).
-  std::vector<double> output_values() const;
+  HostValues<double> output_values() const;
   double output_sparsity() const;
   // A zero_stats case's counters as the kernel left them: per output channel, then the total.
   std::vector<ZeroCount> zero_count_values() const;
@@ -41,6 +42,8 @@ class CaseData {
 
  private:
   ValidationResult validate_gemm() const;
+  // Elements of the primary output: y (n, or 2n for crelu) or dx (n).
+  std::int64_t output_count() const;
   // The owned buffer behind `data`, one of operands_' pointers.
   const Buffer& buffer_of(const void* data) const;
   Buffer& buffer_of(const void* data);
@@ -52,7 +55,7 @@ class CaseData {
   Buffer pristine_;                   // copy of the in-place input, on the same device
   Buffer* inplace_target_ = nullptr;  // the buffer an in-place case overwrites
   // Host float64 copies of every input as the kernel sees it (after rounding to the dtype).
-  std::vector<double> x_, dy_, slope_, bias_, weights_;
+  HostValues<double> x_, dy_, slope_, bias_, weights_;
 };
 
 // Convenience for tests: prepare, reset, run once, synchronize and validate.

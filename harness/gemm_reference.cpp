@@ -19,9 +19,9 @@ std::vector<std::int64_t> reference_rows(Shape shape) {
 
 }  // namespace
 
-GemmReference gemm_reference(const Case& c, Shape shape, const std::vector<double>& x,
-                             const std::vector<double>& weights, const std::vector<double>& bias,
-                             const std::vector<double>& slope) {
+GemmReference gemm_reference(const Case& c, Shape shape, std::span<const double> x,
+                             std::span<const double> weights, std::span<const double> bias,
+                             std::span<const double> slope) {
   GemmReference ref;
   ref.rows = reference_rows(shape);
   const std::size_t channels = static_cast<std::size_t>(shape.channels);
@@ -49,9 +49,8 @@ GemmReference gemm_reference(const Case& c, Shape shape, const std::vector<doubl
   Case activation;
   activation.activation = c.activation;
   activation.signature.slope = c.signature.slope;
-  const std::vector<double> none;
   ref.y = compute_reference(activation, Shape{static_cast<std::int64_t>(ref.rows.size()), shape.channels},
-                            ReferenceInputs{ref.z, none, slope, none})
+                            ReferenceInputs{ref.z, {}, slope, {}})
               .out;
   return ref;
 }

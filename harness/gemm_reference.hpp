@@ -4,8 +4,10 @@
 // would take minutes on two cores) on kSampledRows rows spread evenly from the first to the last,
 // every column of each: a wrong index, a missing bias or a skipped tile shows in any row.
 #include <cstdint>
+#include <span>
 #include <vector>
 
+#include "harness/host_values.hpp"
 #include "kernels/case.hpp"
 
 namespace actbench {
@@ -16,13 +18,13 @@ inline constexpr std::int64_t kSampledRows = 32;
 struct GemmReference {
   std::vector<std::int64_t> rows;  // the rows of y it covers, ascending
   std::vector<double> z;           // rows.size() x channels: x W + b, before the activation
-  std::vector<double> y;           // f(z)
+  HostValues<double> y;            // f(z)
   std::vector<double> magnitude;   // sum over k of |x w|, plus |b|: the scale of the product's rounding
 };
 
 // x: rows x depth, weights: depth x channels, bias and slope (prelu): channels; the values the kernel read.
-GemmReference gemm_reference(const Case& c, Shape shape, const std::vector<double>& x,
-                             const std::vector<double>& weights, const std::vector<double>& bias,
-                             const std::vector<double>& slope);
+GemmReference gemm_reference(const Case& c, Shape shape, std::span<const double> x,
+                             std::span<const double> weights, std::span<const double> bias,
+                             std::span<const double> slope);
 
 }  // namespace actbench

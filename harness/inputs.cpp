@@ -74,8 +74,8 @@ struct Draw {
   }
 };
 
-std::vector<double> draw_inputs(InputKind kind, std::int64_t n, std::uint64_t seed) {
-  std::vector<double> v(static_cast<std::size_t>(n));
+HostValues<double> draw_inputs(InputKind kind, std::int64_t n, std::uint64_t seed) {
+  HostValues<double> v(static_cast<std::size_t>(n));
   const std::int64_t blocks = (n + kBlock - 1) / kBlock;
 #pragma omp parallel for schedule(static) if (n >= kParallelSetupFrom)
   for (std::int64_t b = 0; b < blocks; ++b) {
@@ -93,31 +93,40 @@ std::vector<double> draw_inputs(InputKind kind, std::int64_t n, std::uint64_t se
 constexpr std::size_t kRecentBytes = std::size_t{1} << 30;
 struct RecentDraw {
   std::tuple<InputKind, std::int64_t, std::uint64_t> key;
-  std::vector<double> values;
+  HostValues<double> values;
 };
 std::mutex recent_mutex;
 std::list<RecentDraw> recent;
 std::size_t recent_bytes = 0;
 
+// A copy made by every thread, each into its share of the fresh pages (see host_values.hpp).
+HostValues<double> copy_of(const HostValues<double>& from) {
+  HostValues<double> to(from.size());
+  const auto n = static_cast<std::int64_t>(from.size());
+#pragma omp parallel for schedule(static) if (n >= kParallelSetupFrom)
+  for (std::int64_t i = 0; i < n; ++i) to[static_cast<std::size_t>(i)] = from[static_cast<std::size_t>(i)];
+  return to;
+}
+
 }  // namespace
 
-std::vector<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed) {
+HostValues<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed) {
   const auto key = std::make_tuple(kind, n, seed);
   const std::lock_guard lock(recent_mutex);
   for (auto it = recent.begin(); it != recent.end(); ++it) {
     if (it->key == key) {
       recent.splice(recent.begin(), recent, it);
-      return it->values;
+      return copy_of(it->values);
     }
   }
-  std::vector<double> values = draw_inputs(kind, n, seed);
+  HostValues<double> values = draw_inputs(kind, n, seed);
   const std::size_t bytes = values.size() * sizeof(double);
   if (bytes > kRecentBytes) return values;
   while (recent_bytes + bytes > kRecentBytes) {  // the least recently used go first
     recent_bytes -= recent.back().values.size() * sizeof(double);
     recent.pop_back();
   }
-  recent.push_front(RecentDraw{key, values});
+  recent.push_front(RecentDraw{key, copy_of(values)});
   recent_bytes += bytes;
   return values;
 }

@@ -3,7 +3,8 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <vector>
+
+#include "harness/host_values.hpp"
 
 namespace actbench {
 
@@ -23,6 +24,6 @@ std::optional<InputKind> parse_input_kind(std::string_view name);
 
 // n values of the distribution, reproducible from the seed. The most recent draws (up to 1 GiB) are
 // kept and copied when asked for again.
-std::vector<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed);
+HostValues<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed);
 
 }  // namespace actbench

@@ -9,7 +9,7 @@
 
 namespace actbench {
 
-std::vector<std::uint8_t> relu_mask(const std::vector<double>& x) {
+std::vector<std::uint8_t> relu_mask(std::span<const double> x) {
   std::vector<std::uint8_t> bits((x.size() + 7) / 8, 0);
   for (std::size_t i = 0; i < x.size(); ++i) {
     if (x[i] > 0) bits[i / 8] |= static_cast<std::uint8_t>(1u << (i % 8));
@@ -17,7 +17,7 @@ std::vector<std::uint8_t> relu_mask(const std::vector<double>& x) {
   return bits;
 }
 
-std::vector<ZeroCount> zero_counts(const std::vector<double>& y, std::int64_t channels) {
+std::vector<ZeroCount> zero_counts(std::span<const double> y, std::int64_t channels) {
   std::vector<ZeroCount> counts(static_cast<std::size_t>(channels) + 1, 0);
   for (std::size_t i = 0; i < y.size(); ++i) {
     if (y[i] == 0) ++counts[i % static_cast<std::size_t>(channels)];

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ class CudaKernel : public ::testing::TestWithParam<std::size_t> {
 // NaN guard element on each side that the kernel must leave alone.
 class ShiftedOperand {
  public:
-  ShiftedOperand(DType dtype, std::vector<double>& values) : dtype_(dtype), count_(values.size()) {
+  ShiftedOperand(DType dtype, std::span<double> values) : dtype_(dtype), count_(values.size()) {
     buffer_ = Buffer(Device::cuda, 0, (count_ + 2) * size_of(dtype));
     visit_dtype(dtype, [&](auto storage) {
       using T = decltype(storage);
@@ -70,11 +71,10 @@ TEST_P(CudaKernel, VectorisedMatchesReferenceOnMisalignedOperands) {
   const int out_factor = c.signature.out_factor;
   for (const Shape shape : {Shape{65, 40}, shape_for(4096 + 3)}) {
     const auto n = static_cast<std::size_t>(shape.elements());
-    std::vector<double> x = make_inputs(InputKind::wide, shape.elements(), 11);
-    std::vector<double> dy = forward ? std::vector<double>{} : make_inputs(InputKind::mixed, shape.elements() * out_factor, 12);
-    std::vector<double> slope = c.signature.slope ? make_inputs(InputKind::positive, shape.channels, 13) : std::vector<double>{};
+    HostValues<double> x = make_inputs(InputKind::wide, shape.elements(), 11);
+    HostValues<double> dy = forward ? HostValues<double>{} : make_inputs(InputKind::mixed, shape.elements() * out_factor, 12);
+    HostValues<double> slope = c.signature.slope ? make_inputs(InputKind::positive, shape.channels, 13) : HostValues<double>{};
     std::vector<double> out(forward ? n * out_factor : n, std::numeric_limits<double>::quiet_NaN());
-    const std::vector<double> no_bias;
     ShiftedOperand x_dev(c.dtype, x), out_dev(c.dtype, out);
     std::optional<ShiftedOperand> dy_dev, slope_dev;
     Operands op;
@@ -87,7 +87,7 @@ TEST_P(CudaKernel, VectorisedMatchesReferenceOnMisalignedOperands) {
     const ExecContext ctx{};
     c.prepare(op, ctx)();
     synchronize(c.device, ctx);
-    const ReferenceOutputs ref = compute_reference(c, shape, ReferenceInputs{x, dy, slope, no_bias});
+    const ReferenceOutputs ref = compute_reference(c, shape, ReferenceInputs{x, dy, slope, {}});
     const std::vector<double> got = out_dev.download();
     ASSERT_TRUE(std::isnan(got.front()) && std::isnan(got.back())) << c.id() << " wrote outside its output";
     const Tolerance tol = tolerance_for(c, shape);

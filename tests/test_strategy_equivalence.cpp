@@ -25,7 +25,7 @@ const Case* find_case(const Case& like, const std::string& implementation) {
 }
 
 // The primary output of one run, or nullopt when the case cannot run here (no GPU).
-std::optional<std::vector<double>> outputs(const Case& c, Shape shape, InputKind inputs,
+std::optional<HostValues<double>> outputs(const Case& c, Shape shape, InputKind inputs,
                                            ExecContext ctx = {.threads = 2}) {
   if (c.device == Device::cuda && gpu_count() == 0) return std::nullopt;
   CaseData data(c, shape, inputs, 42);
@@ -100,7 +100,7 @@ TEST(StrategyEquivalence, StreamingStoresAreBitIdenticalToCachedStores) {
   int compared = 0;
   for (const Case& c : registry().cases()) {
     if (c.device != Device::cpu || !c.runnable()) continue;
-    std::optional<std::vector<double>> streamed, cached;
+    std::optional<HostValues<double>> streamed, cached;
     const Shape shape = c.signature.gemm ? kLayer : kShape;
     try {
       streamed = outputs(c, shape, InputKind::special, {.threads = 2, .cache_bytes = 1});

@@ -1,6 +1,7 @@
 // The comparison with the reference is split between threads: it must still count every mismatch
 // and report the lowest-index one, as one sequential loop would. A GEMM layer too large for a whole
-// reference must still fail on an output row or mask row the kernel never wrote.
+// reference must still fail on an output row or mask row the kernel never wrote. The output's
+// sparsity is counted as the values read.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -45,15 +46,36 @@ TEST(Validation, CountsEveryMismatchAndReportsTheFirst) {
   EXPECT_TRUE(std::isinf(r.max_abs_error));
 }
 
+constexpr const char* kDTypes[] = {"f32", "f64", "f16", "bf16"};
+
+// reset() poisons with all-ones bytes, which must read as NaN in every dtype.
 TEST(Validation, AnUnwrittenOutputFailsEveryElement) {
-  const Case* c = registry().find("gelu/forward/vectorised/cpu/f32");
-  ASSERT_NE(c, nullptr);
-  CaseData data(*c, kShape, InputKind::mixed, 6);
-  data.reset();  // poisons y with NaN; the kernel never runs
-  const ValidationResult r = data.validate();
-  EXPECT_FALSE(r.passed);
-  EXPECT_EQ(r.mismatches, kShape.elements());
-  EXPECT_EQ(r.first_mismatch.rfind("y element 0:", 0), 0u) << r.first_mismatch;
+  for (const char* dtype : kDTypes) {
+    const Case* c = registry().find(std::string("gelu/forward/vectorised/cpu/") + dtype);
+    ASSERT_NE(c, nullptr) << dtype;
+    CaseData data(*c, kShape, InputKind::mixed, 6);
+    data.reset();  // poisons y with NaN; the kernel never runs
+    const ValidationResult r = data.validate();
+    EXPECT_FALSE(r.passed) << dtype;
+    EXPECT_EQ(r.mismatches, kShape.elements()) << dtype;
+    EXPECT_EQ(r.first_mismatch.rfind("y element 0:", 0), 0u) << r.first_mismatch;
+  }
+}
+
+// Counted on the output as stored, split between threads: the same fraction as the output's values.
+TEST(Validation, SparsityIsTheFractionOfZeroOutputsInEveryDtype) {
+  for (const char* dtype : kDTypes) {
+    const Case* c = registry().find(std::string("relu/forward/vectorised/cpu/") + dtype);
+    ASSERT_NE(c, nullptr) << dtype;
+    CaseData data(*c, kShape, InputKind::mixed, 8);
+    const Runner run = c->prepare(data.operands(), ExecContext{.threads = 2});
+    data.reset();
+    run();
+    const auto y = data.output_values();
+    const double zeros = static_cast<double>(std::count(y.begin(), y.end(), 0.0));
+    EXPECT_DOUBLE_EQ(data.output_sparsity(), zeros / static_cast<double>(y.size())) << dtype;
+    EXPECT_NEAR(data.output_sparsity(), 0.5, 0.01) << dtype << ": relu of a standard normal";
+  }
 }
 
 // 1024 rows: the reference covers kSampledRows of them, spread evenly (0, 33, 66, ...), not row 1.

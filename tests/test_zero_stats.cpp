@@ -5,6 +5,7 @@
 // reset between runs fail. CPU always; CUDA skips with the reason when there is no device.
 #include <gtest/gtest.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,14 +23,14 @@ constexpr const char* kStatsImplementations[] = {"fused_stats", "unfused_stats"}
 constexpr Shape kShapes[] = {{37, 129}, {301, 256}};
 
 struct StatsRun {
-  std::vector<double> x;  // as the kernel read it (rounded to the dtype)
+  HostValues<double> x;  // as the kernel read it (rounded to the dtype)
   std::vector<double> y;
   std::vector<ZeroCount> counts;
 };
 
 // Runs the forward zero_stats case twice on x, with operands of its own. cache_bytes: as ExecContext's
 // (1: a CPU pass streams its output past the cache; 0: never).
-StatsRun run_stats(const Case& c, Shape shape, std::vector<double> x, std::int64_t cache_bytes = 0) {
+StatsRun run_stats(const Case& c, Shape shape, HostValues<double> x, std::int64_t cache_bytes = 0) {
   const std::size_t elem = size_of(c.dtype);
   const std::size_t outputs = static_cast<std::size_t>(shape.elements() * c.signature.out_factor);
   const std::size_t slots = static_cast<std::size_t>(zero_count_slots(c.signature, shape));
@@ -39,7 +40,7 @@ StatsRun run_stats(const Case& c, Shape shape, std::vector<double> x, std::int64
   StatsRun result;
   visit_dtype(c.dtype, [&](auto storage) {
     using T = decltype(storage);
-    const auto upload = [&](std::vector<double>& values, Buffer& to) {
+    const auto upload = [&](std::span<double> values, Buffer& to) {
       std::vector<T> raw(values.size());
       for (std::size_t i = 0; i < values.size(); ++i) {
         raw[i] = DTypeTraits<T>::store(static_cast<typename DTypeTraits<T>::Compute>(values[i]));
@@ -89,8 +90,8 @@ void for_each_stats_case(Device device, const std::string& activation, Check che
 }
 
 // Channels c % 3 == 0 wholly negative, the others wholly positive, none zero.
-std::vector<double> dead_channel_inputs(Shape shape) {
-  std::vector<double> x(static_cast<std::size_t>(shape.elements()));
+HostValues<double> dead_channel_inputs(Shape shape) {
+  HostValues<double> x(static_cast<std::size_t>(shape.elements()));
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double magnitude = 1.0 + 0.25 * static_cast<double>(i % 7);
     x[i] = i % static_cast<std::size_t>(shape.channels) % 3 == 0 ? -magnitude : magnitude;
@@ -99,7 +100,7 @@ std::vector<double> dead_channel_inputs(Shape shape) {
 }
 
 // Per output channel, how many y are zero when y = relu(x) (and crelu's second half relu(-x)).
-std::vector<ZeroCount> relu_zero_counts(const std::vector<double>& x, Shape shape, bool crelu) {
+std::vector<ZeroCount> relu_zero_counts(std::span<const double> x, Shape shape, bool crelu) {
   std::vector<double> y(x.size() * (crelu ? 2 : 1));
   const auto channels = static_cast<std::size_t>(shape.channels);
   for (std::size_t i = 0; i < x.size(); ++i) {
