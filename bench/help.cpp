@@ -59,7 +59,7 @@ Run:
                        renamed, so a failed run leaves the previous file intact. Interrupted (Ctrl-C,
                        SIGTERM), actbench stops before the next repetition and writes the points
                        measured in full to FILE.interrupted.json instead (FILE stays as it was);
-                       a second Ctrl-C stops it at once
+                       a second Ctrl-C, a second or more after the first, stops it at once
   --quiet              no progress lines on stderr
   --list               print the selected registered cases and exit; --list=json prints
                        {"cases": [{"activation", "direction", "implementation", "device", "dtype"}, ...]}

@@ -1,18 +1,39 @@
 #include "bench/interrupt.hpp"
 
+#include <atomic>
 #include <csignal>
+#include <cstdint>
+#include <ctime>
 #include <string>
 
 namespace actbench::cli {
 namespace {
 
-volatile std::sig_atomic_t received = 0;
+// One request can arrive twice within microseconds: `timeout` signals its child and then the child's
+// process group. A signal this soon after the first is that same request, not a second one.
+constexpr std::int64_t kSameRequestNs = 1'000'000'000;
 
-// Only async-signal-safe work here: note the signal, and let the next one take the default action.
+// Lock-free atomics: safe in a handler, and threads may run it at once for the two copies.
+std::atomic<int> received{0};
+std::atomic<std::int64_t> first_ns{0};
+
+std::int64_t monotonic_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
+  return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
+// Only async-signal-safe work here: note the first signal; a later one takes the default action.
 void record(int signal) {
-  received = signal;
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  const std::int64_t now = monotonic_ns();
+  if (received.load() == 0) {
+    first_ns.store(now);
+    received.store(signal);
+    return;
+  }
+  if (now - first_ns.load() < kSameRequestNs) return;
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);  // delivered with the default action once this handler returns
 }
 
 }  // namespace
@@ -23,8 +44,9 @@ void catch_interrupts() {
 }
 
 std::string interruption() {
-  if (received == SIGINT) return "SIGINT";
-  return received == SIGTERM ? "SIGTERM" : "";
+  const int signal = received.load();
+  if (signal == SIGINT) return "SIGINT";
+  return signal == SIGTERM ? "SIGTERM" : "";
 }
 
 std::string interrupted_path(const std::string& out) {

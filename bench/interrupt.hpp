@@ -1,8 +1,8 @@
 #pragma once
 // SIGINT and SIGTERM end a sweep early without losing it: the handler only records the signal, the
 // sweep stops before the next repetition, and the points measured in full are written beside --out
-// (interrupted_path), whose previous results stay as they were. A second signal ends the process at
-// once, as it would without the handler.
+// (interrupted_path), whose previous results stay as they were. A second signal a second or more after
+// the first ends the process at once, as it would without the handler.
 #include <string>
 
 namespace actbench::cli {

@@ -372,5 +372,14 @@ TEST(AtomicWrite, AnInterruptedRunLeavesThePreviousResultsAndWritesWhatItMeasure
   }
 }
 
+TEST(AtomicWrite, ASignalRepeatedWithinASecondIsTheSameRequest) {
+  ScratchDir dir;
+  // As `timeout` does: the signal to actbench, then to its process group, once the first is handled.
+  const std::string twice = "sh -c '\"$0\" \"$@\" & p=$!; sleep 2; kill -INT $p; sleep 0.1; kill -INT $p; wait $p'";
+  const auto result = run_actbench("--devices=cpu --impls=naive --sizes=1M --quiet --out=r.json", dir, twice);
+  EXPECT_EQ(result.exit_code, 4) << result.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "r.interrupted.json"));
+}
+
 }  // namespace
 }  // namespace actbench
