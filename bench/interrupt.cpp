@@ -23,7 +23,8 @@ std::int64_t monotonic_ns() {
   return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
 }
 
-// Only async-signal-safe work here: note the first signal; a later one takes the default action.
+// Only async-signal-safe work here: note the first signal; one a second or more later takes the
+// default action, one sooner is ignored.
 void record(int signal) {
   const std::int64_t now = monotonic_ns();
   if (received.load() == 0) {
