@@ -2,6 +2,7 @@
 // All buffers of one case at one shape: seeded inputs on the case's device, outputs poisoned with NaN
 // before each run, and the float64 reference to validate against.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "harness/buffers.hpp"
@@ -41,8 +42,12 @@ class CaseData {
   std::size_t device_bytes() const;
 
  private:
+  struct BlockTotals;
+  void check_rows(std::int64_t r0, std::span<const double> got, const std::vector<std::uint8_t>& mask,
+                  BlockTotals& part) const;
   ValidationResult validate_gemm() const;
-  // Elements of the primary output: y (n, or 2n for crelu) or dx (n).
+  // Elements of the primary output per row (C, or 2C for crelu's y), and in all: y or dx.
+  std::int64_t output_row() const;
   std::int64_t output_count() const;
   // The owned buffer behind `data`, one of operands_' pointers.
   const Buffer& buffer_of(const void* data) const;

@@ -8,7 +8,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,68 @@ TEST(Validation, CountsEveryMismatchAndReportsTheFirst) {
   EXPECT_EQ(r.mismatches, 2);
   EXPECT_EQ(r.first_mismatch.rfind("y element " + std::to_string(early) + ":", 0), 0u) << r.first_mismatch;
   EXPECT_TRUE(std::isinf(r.max_abs_error));
+}
+
+// validate() computes the reference block by block, the blocks split between threads. The checks that
+// sum the blocks (the bias gradient, the zero counts) and the mask must still fail where the kernel
+// erred, late in the tensor too, and crelu's second half must be held to its own input.
+ValidationResult validate_after(const char* id, const std::function<void(const Operands&)>& corrupt) {
+  static_assert(kShape.rows * kShape.channels >= kParallelSetupFrom);
+  const Case* c = registry().find(id);
+  if (c == nullptr) {
+    ADD_FAILURE() << "no case " << id;
+    return {};
+  }
+  CaseData data(*c, kShape, InputKind::mixed, 7);
+  const Runner run = c->prepare(data.operands(), ExecContext{.threads = 2});
+  data.reset();
+  run();
+  EXPECT_TRUE(data.validate().passed) << id;
+  corrupt(data.operands());
+  return data.validate();
+}
+
+bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
+TEST(Validation, BlockwiseChecksFailWhereTheKernelErred) {
+  const std::int64_t n = kShape.elements();
+  const std::int64_t channels = kShape.channels;
+
+  const ValidationResult grad = validate_after("relu/backward/fused_bias/cpu/f32", [&](const Operands& op) {
+    static_cast<float*>(op.bias_grad)[channels - 1] += 1.0f;
+  });
+  EXPECT_EQ(grad.mismatches, 1);
+  EXPECT_TRUE(starts_with(grad.first_mismatch, "bias_grad element 299:")) << grad.first_mismatch;
+
+  const ValidationResult counts = validate_after("crelu/forward/fused_stats/cpu/f32", [&](const Operands& op) {
+    op.zero_counts[2 * channels - 1] += 1;  // the last channel of crelu's second half
+  });
+  EXPECT_EQ(counts.mismatches, 1);
+  EXPECT_TRUE(starts_with(counts.first_mismatch, "zero count of channel 599 is ")) << counts.first_mismatch;
+
+  const std::int64_t late = n - 3;
+  const ValidationResult mask = validate_after("relu/forward/mask/cpu/f32", [&](const Operands& op) {
+    static_cast<std::uint8_t*>(op.mask)[late / 8] ^= static_cast<std::uint8_t>(1u << (late % 8));
+  });
+  EXPECT_EQ(mask.mismatches, 1);
+  EXPECT_TRUE(starts_with(mask.first_mismatch, "mask bit " + std::to_string(late) + " is ")) << mask.first_mismatch;
+
+  // y[r, C + c] is relu(-x[r, c]): a wrong value there names x[r, c] as its input.
+  const std::int64_t row = kShape.rows - 1, c = 5;
+  std::string input;
+  const ValidationResult crelu = validate_after("crelu/forward/vectorised/cpu/f32", [&](const Operands& op) {
+    static_cast<float*>(op.out)[row * 2 * channels + channels + c] = 1e6f;
+    std::ostringstream text;
+    text.precision(9);
+    text << "(input " << static_cast<double>(static_cast<const float*>(op.x)[row * channels + c]) << ",";
+    input = text.str();
+  });
+  EXPECT_EQ(crelu.mismatches, 1);
+  EXPECT_TRUE(starts_with(crelu.first_mismatch, "y element " + std::to_string(row * 2 * channels + channels + c) + ":"))
+      << crelu.first_mismatch;
+  EXPECT_NE(crelu.first_mismatch.find(input), std::string::npos) << crelu.first_mismatch << " lacks " << input;
+
+  EXPECT_TRUE(validate_after("crelu/backward/vectorised/cpu/f32", [](const Operands&) {}).passed);
 }
 
 constexpr const char* kDTypes[] = {"f32", "f64", "f16", "bf16"};
