@@ -21,17 +21,25 @@
 namespace actbench {
 namespace {
 
-// Converts float64 values to the storage type, and back to the exact values the kernel will see.
+// Writes values that T represents exactly (rounded by round_to_dtype) into b in storage type T: in
+// place in a host buffer, through one upload to a device buffer.
 template <class T>
-HostValues<T> to_storage(HostValues<double>& values) {
-  HostValues<T> out(values.size());
-#pragma omp parallel for schedule(static) if (static_cast<std::int64_t>(values.size()) >= kParallelSetupFrom)
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    using Compute = typename DTypeTraits<T>::Compute;
-    out[i] = DTypeTraits<T>::store(static_cast<Compute>(values[i]));
-    values[i] = static_cast<double>(DTypeTraits<T>::load(out[i]));
+void store_values(std::span<const double> values, Buffer& b) {
+  const auto write = [&values](T* out) {
+    const auto n = static_cast<std::int64_t>(values.size());
+#pragma omp parallel for schedule(static) if (n >= kParallelSetupFrom)
+    for (std::int64_t i = 0; i < n; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      out[k] = DTypeTraits<T>::store(static_cast<typename DTypeTraits<T>::Compute>(values[k]));
+    }
+  };
+  if (b.device() == Device::cpu) {
+    write(static_cast<T*>(b.data()));
+    return;
   }
-  return out;
+  HostValues<T> raw(values.size());
+  write(raw.data());
+  b.upload(raw.data(), raw.size() * sizeof(T));
 }
 
 // Calls read(values) with a buffer's first `count` values of storage type T: a host buffer where it
@@ -210,45 +218,46 @@ CaseData::CaseData(const Case& c, Shape shape, InputKind inputs, std::uint64_t s
                              (c.device == Device::cuda ? ":" + std::to_string(dev) : std::string()));
   }
 
-  x_ = make_inputs(inputs, x_count, seed);
+  x_ = shared_inputs(inputs, x_count, seed, c.dtype);
+  if (!forward) {
+    dy_ = shared_inputs(InputKind::mixed, static_cast<std::int64_t>(dy_count), seed ^ 0x9e3779b97f4a7c15ull, c.dtype);
+  }
   if (s.gemm) {
     // Trained layers' weights scale as 1/sqrt(fan-in) (Xavier and Kaiming initialisation), which keeps
     // x W of the order of x, where the activations do their work.
     weights_ = make_inputs(InputKind::mixed, weight_count, seed + 3);
     for (double& w : weights_) w /= std::sqrt(static_cast<double>(shape.depth));
+    round_to_dtype(weights_, c.dtype);
   }
-  if (!forward) dy_ = make_inputs(InputKind::mixed, static_cast<std::int64_t>(dy_count), seed ^ 0x9e3779b97f4a7c15ull);
   if (s.slope) {
     slope_ = make_inputs(InputKind::positive, shape.channels, seed + 1);
     for (double& a : slope_) a = 0.05 + 0.1 * std::min(a, 2.5);  // learned slopes are small and positive
+    round_to_dtype(slope_, c.dtype);
   }
-  if (forward && s.bias) bias_ = make_inputs(InputKind::mixed, shape.channels, seed + 2);
+  if (forward && s.bias) {
+    bias_ = make_inputs(InputKind::mixed, shape.channels, seed + 2);
+    round_to_dtype(bias_, c.dtype);
+  }
 
-  // Uploads values in the storage dtype and keeps, in `values`, exactly what the kernel will read.
-  auto upload = [&](HostValues<double>& values) -> Buffer& {
+  auto upload = [&](std::span<const double> values) -> Buffer& {
     buffers_.emplace_back(c.device, dev, values.size() * elem);
-    visit_dtype(c.dtype, [&](auto storage) {
-      const auto raw = to_storage<decltype(storage)>(values);
-      buffers_.back().upload(raw.data(), raw.size() * elem);
-    });
+    visit_dtype(c.dtype, [&](auto storage) { store_values<decltype(storage)>(values, buffers_.back()); });
     return buffers_.back();
   };
   buffers_.reserve(8);  // operands_ keeps pointers into buffers_: no reallocation after this point
 
   if (!forward && s.mask_in) {
-    // The mask of the rounded x: round x first, then derive the bits the kernel reads.
-    visit_dtype(c.dtype, [&](auto storage) { to_storage<decltype(storage)>(x_); });
-    const auto bits = relu_mask(x_);
+    const auto bits = relu_mask(*x_);  // of x as rounded, as the forward that wrote it saw it
     buffers_.emplace_back(c.device, dev, mask_bytes);
     buffers_.back().upload(bits.data(), bits.size());
     operands_.mask = buffers_.back().data();
   } else {
-    Buffer& xb = upload(x_);
+    Buffer& xb = upload(*x_);
     operands_.x = xb.data();
     if (forward && s.inplace) inplace_target_ = &xb;
   }
   if (!forward) {
-    Buffer& dyb = upload(dy_);
+    Buffer& dyb = upload(*dy_);
     operands_.dy = dyb.data();
     if (s.inplace) inplace_target_ = &dyb;
   }
@@ -359,7 +368,7 @@ ValidationResult CaseData::validate() const {
     const Buffer& db = buffer_of(operands_.bias_grad);
     const auto got_db = download_values(db, case_.dtype, whole.bias_grad.size());
     Comparison compare_db{result, case_.dtype, "bias_grad"};
-    const double dy_scale = std::max(1.0, std::abs(*std::max_element(dy_.begin(), dy_.end(), [](double a, double b) {
+    const double dy_scale = std::max(1.0, std::abs(*std::max_element(dy_->begin(), dy_->end(), [](double a, double b) {
                                               return std::abs(a) < std::abs(b);
                                             })));
     for (std::size_t c = 0; c < whole.bias_grad.size(); ++c) {
@@ -398,10 +407,10 @@ void CaseData::check_rows(std::int64_t r0, std::span<const double> got, const st
   const std::int64_t out_row = output_row();
   const std::int64_t dy_row = channels * s.out_factor;
   const std::int64_t rows = static_cast<std::int64_t>(got.size()) / out_row;
-  const auto x = std::span<const double>(x_).subspan(static_cast<std::size_t>(r0 * channels),
+  const auto x = std::span<const double>(*x_).subspan(static_cast<std::size_t>(r0 * channels),
                                                      static_cast<std::size_t>(rows * channels));
   const auto dy = forward ? std::span<const double>()
-                          : std::span<const double>(dy_).subspan(static_cast<std::size_t>(r0 * dy_row),
+                          : std::span<const double>(*dy_).subspan(static_cast<std::size_t>(r0 * dy_row),
                                                                  static_cast<std::size_t>(rows * dy_row));
   const ReferenceOutputs ref = compute_reference(case_, Shape{rows, channels}, ReferenceInputs{x, dy, slope_, bias_});
   const Tolerance tol = tolerance_for(case_, shape_);
@@ -444,7 +453,7 @@ void CaseData::check_rows(std::int64_t r0, std::span<const double> got, const st
 // set wherever y > 0. A mask byte still holding reset()'s 0xA5 fails that unless its four clear bits
 // all fall where y = 0.
 ValidationResult CaseData::validate_gemm() const {
-  const GemmReference ref = gemm_reference(case_, shape_, x_, weights_, bias_, slope_);
+  const GemmReference ref = gemm_reference(case_, shape_, *x_, weights_, bias_, slope_);
   ValidationResult result;
   result.tolerance = tolerance_for(case_, shape_);
   const Tolerance& tol = result.tolerance;
@@ -458,7 +467,7 @@ ValidationResult CaseData::validate_gemm() const {
   Comparison compare{result, case_.dtype, "y (its input: x W + b)"};
   Comparison compare_mask{result, case_.dtype, "mask (its input: x W + b)"};
   const std::size_t channels = static_cast<std::size_t>(shape_.channels);
-  const bool finite_inputs = all_finite(x_) && all_finite(weights_) && all_finite(bias_) && all_finite(slope_);
+  const bool finite_inputs = all_finite(*x_) && all_finite(weights_) && all_finite(bias_) && all_finite(slope_);
   std::size_t j = 0;  // the next sampled row
   for (std::int64_t row = 0; row < shape_.rows; ++row) {
     const bool sampled = j < ref.rows.size() && ref.rows[j] == row;

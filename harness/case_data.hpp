@@ -2,6 +2,7 @@
 // All buffers of one case at one shape: seeded inputs on the case's device, outputs poisoned with NaN
 // before each run, and the float64 reference to validate against.
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -59,8 +60,10 @@ class CaseData {
   std::vector<Buffer> buffers_;       // owned device/host memory behind operands_
   Buffer pristine_;                   // copy of the in-place input, on the same device
   Buffer* inplace_target_ = nullptr;  // the buffer an in-place case overwrites
-  // Host float64 copies of every input as the kernel sees it (after rounding to the dtype).
-  HostValues<double> x_, dy_, slope_, bias_, weights_;
+  // Host float64 copies of every input as the kernel sees it (after rounding to the dtype); x and dy
+  // are shared with the other points set up on the same inputs (shared_inputs).
+  std::shared_ptr<const HostValues<double>> x_, dy_;
+  HostValues<double> slope_, bias_, weights_;
 };
 
 // Convenience for tests: prepare, reset, run once, synchronize and validate.

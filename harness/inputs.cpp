@@ -5,9 +5,12 @@
 #include <cstdint>
 #include <limits>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <tuple>
+
+#include <unistd.h>
 
 #include "harness/parallel_setup.hpp"
 
@@ -74,7 +77,9 @@ struct Draw {
   }
 };
 
-HostValues<double> draw_inputs(InputKind kind, std::int64_t n, std::uint64_t seed) {
+}  // namespace
+
+HostValues<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed) {
   HostValues<double> v(static_cast<std::size_t>(n));
   const std::int64_t blocks = (n + kBlock - 1) / kBlock;
 #pragma omp parallel for schedule(static) if (n >= kParallelSetupFrom)
@@ -86,48 +91,62 @@ HostValues<double> draw_inputs(InputKind kind, std::int64_t n, std::uint64_t see
   return v;
 }
 
-// The most recent draws, newest first. The implementations of one comparison are set up one after
-// another on the same inputs, and drawing them was the largest cost of setting up a point (a fifth
-// of the CPU time of actbench --quick, in normal_distribution and mt19937_64); a copy costs a tenth
-// of a draw. Bounded, so that the largest tensors are drawn again rather than held twice.
-constexpr std::size_t kRecentBytes = std::size_t{1} << 30;
-struct RecentDraw {
-  std::tuple<InputKind, std::int64_t, std::uint64_t> key;
-  HostValues<double> values;
-};
-std::mutex recent_mutex;
-std::list<RecentDraw> recent;
-std::size_t recent_bytes = 0;
+namespace {
 
-// A copy made by every thread, each into its share of the fresh pages (see host_values.hpp).
-HostValues<double> copy_of(const HostValues<double>& from) {
-  HostValues<double> to(from.size());
-  const auto n = static_cast<std::int64_t>(from.size());
-#pragma omp parallel for schedule(static) if (n >= kParallelSetupFrom)
-  for (std::int64_t i = 0; i < n; ++i) to[static_cast<std::size_t>(i)] = from[static_cast<std::size_t>(i)];
-  return to;
+// The most recent rounded draws, newest first (see shared_inputs).
+struct SharedDraw {
+  std::tuple<InputKind, std::int64_t, std::uint64_t, DType> key;
+  std::shared_ptr<const HostValues<double>> values;
+};
+std::mutex shared_mutex;
+std::list<SharedDraw> shared;
+std::size_t shared_bytes = 0;
+
+std::size_t shared_bytes_limit() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_bytes = sysconf(_SC_PAGESIZE);
+  const std::size_t physical =
+      pages > 0 && page_bytes > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_bytes) : 0;
+  return std::max(std::size_t{1} << 30, physical / 8);
 }
 
 }  // namespace
 
-HostValues<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed) {
-  const auto key = std::make_tuple(kind, n, seed);
-  const std::lock_guard lock(recent_mutex);
-  for (auto it = recent.begin(); it != recent.end(); ++it) {
+void round_to_dtype(HostValues<double>& values, DType dtype) {
+  visit_dtype(dtype, [&](auto storage) {
+    using Tr = DTypeTraits<decltype(storage)>;
+    const auto n = static_cast<std::int64_t>(values.size());
+#pragma omp parallel for schedule(static) if (n >= kParallelSetupFrom)
+    for (std::int64_t i = 0; i < n; ++i) {
+      double& v = values[static_cast<std::size_t>(i)];
+      v = static_cast<double>(Tr::load(Tr::store(static_cast<typename Tr::Compute>(v))));
+    }
+  });
+}
+
+std::shared_ptr<const HostValues<double>> shared_inputs(InputKind kind, std::int64_t n, std::uint64_t seed,
+                                                        DType dtype) {
+  const auto key = std::make_tuple(kind, n, seed, dtype);
+  const std::lock_guard lock(shared_mutex);
+  for (auto it = shared.begin(); it != shared.end(); ++it) {
     if (it->key == key) {
-      recent.splice(recent.begin(), recent, it);
-      return copy_of(it->values);
+      shared.splice(shared.begin(), shared, it);
+      return it->values;
     }
   }
-  HostValues<double> values = draw_inputs(kind, n, seed);
-  const std::size_t bytes = values.size() * sizeof(double);
-  if (bytes > kRecentBytes) return values;
-  while (recent_bytes + bytes > kRecentBytes) {  // the least recently used go first
-    recent_bytes -= recent.back().values.size() * sizeof(double);
-    recent.pop_back();
+  // The least recently used go first, before the draw needs their memory; a caller may still hold one.
+  const std::size_t bytes = static_cast<std::size_t>(n) * sizeof(double);
+  const std::size_t limit = shared_bytes_limit();
+  while (!shared.empty() && shared_bytes + bytes > limit) {
+    shared_bytes -= shared.back().values->size() * sizeof(double);
+    shared.pop_back();
   }
-  recent.push_front(RecentDraw{key, copy_of(values)});
-  recent_bytes += bytes;
+  auto values = std::make_shared<HostValues<double>>(make_inputs(kind, n, seed));
+  round_to_dtype(*values, dtype);
+  if (bytes <= limit) {
+    shared.push_front(SharedDraw{key, values});
+    shared_bytes += bytes;
+  }
   return values;
 }
 

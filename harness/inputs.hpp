@@ -1,10 +1,12 @@
 #pragma once
 // Seeded input distributions. None is all zeros: a benchmark must never time on zeros.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include "harness/host_values.hpp"
+#include "kernels/dtype.hpp"
 
 namespace actbench {
 
@@ -22,8 +24,17 @@ inline constexpr InputKind kAllInputKinds[] = {InputKind::mixed, InputKind::posi
 std::string_view name_of(InputKind k);
 std::optional<InputKind> parse_input_kind(std::string_view name);
 
-// n values of the distribution, reproducible from the seed. The most recent draws (up to 1 GiB) are
-// kept and copied when asked for again.
+// n values of the distribution, reproducible from the seed.
 HostValues<double> make_inputs(InputKind kind, std::int64_t n, std::uint64_t seed);
+
+// Rounds each value to the nearest of `dtype`: what a kernel of that dtype reads, in float64.
+void round_to_dtype(HostValues<double>& values, DType dtype);
+
+// make_inputs' values rounded to `dtype`, shared read-only. The implementations of one comparison
+// are set up one after another on the same inputs (and so are the activations of one size and
+// dtype), so the most recent are kept, up to an eighth of the physical memory (at least 1 GiB):
+// drawing them was most of a large point's set-up, and copying a kept draw for each point most of the rest.
+std::shared_ptr<const HostValues<double>> shared_inputs(InputKind kind, std::int64_t n, std::uint64_t seed,
+                                                        DType dtype);
 
 }  // namespace actbench
