@@ -32,8 +32,9 @@ void round_to_dtype(HostValues<double>& values, DType dtype);
 
 // make_inputs' values rounded to `dtype`, shared read-only. The implementations of one comparison
 // are set up one after another on the same inputs (and so are the activations of one size and
-// dtype), so the most recent are kept, up to an eighth of the physical memory (at least 1 GiB):
-// drawing them was most of a large point's set-up, and copying a kept draw for each point most of the rest.
+// dtype), so the most recent are kept, up to an eighth of the physical memory (at least 1 GiB).
+// Drawn again or copied for each point, six 256M-element f32 points ran in 82 s on two Zen 4 cores
+// instead of 49.
 std::shared_ptr<const HostValues<double>> shared_inputs(InputKind kind, std::int64_t n, std::uint64_t seed,
                                                         DType dtype);
 
