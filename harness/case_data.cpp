@@ -52,12 +52,21 @@ auto read_storage(const Buffer& b, std::size_t count, const Read& read) {
   return read(static_cast<const T*>(downloaded.data()));
 }
 
+// out[i] = raw[i] as float64, split between threads for a large span.
+template <class T>
+void widen(const T* raw, std::span<double> out) {
+  const auto n = static_cast<std::int64_t>(out.size());
+#pragma omp parallel for schedule(static) if (n >= kParallelSetupFrom)
+  for (std::int64_t i = 0; i < n; ++i) {
+    out[static_cast<std::size_t>(i)] = static_cast<double>(DTypeTraits<T>::load(raw[i]));
+  }
+}
+
 template <class T>
 HostValues<double> from_storage(const Buffer& b, std::size_t count) {
   return read_storage<T>(b, count, [count](const T* raw) {
     HostValues<double> out(count);
-#pragma omp parallel for schedule(static) if (static_cast<std::int64_t>(count) >= kParallelSetupFrom)
-    for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<double>(DTypeTraits<T>::load(raw[i]));
+    widen(raw, std::span<double>(out));
     return out;
   });
 }
@@ -326,6 +335,7 @@ ValidationResult CaseData::validate() const {
   const bool forward = case_.direction == Direction::forward;
   const std::int64_t channels = shape_.channels;
   const std::int64_t out_row = output_row();
+  const Tolerance tol = tolerance_for(case_, shape_);
 
   std::vector<std::uint8_t> bits;  // the mask the forward wrote
   if (forward && s.mask_out) {
@@ -348,10 +358,8 @@ ValidationResult CaseData::validate() const {
         for (std::int64_t b = first; b < last; ++b) {
           const std::int64_t r0 = b * block_rows;
           got.resize(static_cast<std::size_t>(std::min(block_rows, shape_.rows - r0) * out_row));
-          for (std::size_t j = 0; j < got.size(); ++j) {
-            got[j] = static_cast<double>(DTypeTraits<T>::load(y[static_cast<std::size_t>(r0 * out_row) + j]));
-          }
-          check_rows(r0, got, bits, parts[static_cast<std::size_t>(thread)]);
+          widen(y + r0 * out_row, std::span<double>(got));
+          check_rows(r0, got, bits, tol, parts[static_cast<std::size_t>(thread)]);
         }
       });
     });
@@ -359,8 +367,7 @@ ValidationResult CaseData::validate() const {
   BlockTotals whole = std::move(parts.front());
   for (std::size_t t = 1; t < parts.size(); ++t) whole.add(parts[t]);
   ValidationResult result = std::move(whole.result);
-  result.tolerance = tolerance_for(case_, shape_);
-  const Tolerance& tol = result.tolerance;
+  result.tolerance = tol;
 
   if (s.bias_grad) {
     // A sum of `rows` terms: each addition may round (rows * eps_c relative to the sum of magnitudes).
@@ -397,10 +404,10 @@ ValidationResult CaseData::validate() const {
   return result;
 }
 
-// Rows [r0, r0 + rows) of the output, whose values are `got`, against their reference; with the mask
+// Rows [r0, r0 + rows) of the output, whose values are `got`, against their reference within `tol`; with the mask
 // the forward wrote (empty if none), from byte r0 * C / 8 (r0 is a multiple of 8).
 void CaseData::check_rows(std::int64_t r0, std::span<const double> got, const std::vector<std::uint8_t>& mask,
-                          BlockTotals& part) const {
+                          const Tolerance& tol, BlockTotals& part) const {
   const Signature& s = case_.signature;
   const bool forward = case_.direction == Direction::forward;
   const std::int64_t channels = shape_.channels;
@@ -413,7 +420,6 @@ void CaseData::check_rows(std::int64_t r0, std::span<const double> got, const st
                           : std::span<const double>(*dy_).subspan(static_cast<std::size_t>(r0 * dy_row),
                                                                  static_cast<std::size_t>(rows * dy_row));
   const ReferenceOutputs ref = compute_reference(case_, Shape{rows, channels}, ReferenceInputs{x, dy, slope_, bias_});
-  const Tolerance tol = tolerance_for(case_, shape_);
 
   Comparison compare{part.result, case_.dtype, forward ? "y" : "dx"};
   for (std::int64_t r = 0; r < rows; ++r) {

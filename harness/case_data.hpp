@@ -45,7 +45,7 @@ class CaseData {
  private:
   struct BlockTotals;
   void check_rows(std::int64_t r0, std::span<const double> got, const std::vector<std::uint8_t>& mask,
-                  BlockTotals& part) const;
+                  const Tolerance& tol, BlockTotals& part) const;
   ValidationResult validate_gemm() const;
   // Elements of the primary output per row (C, or 2C for crelu's y), and in all: y or dx.
   std::int64_t output_row() const;
