@@ -23,6 +23,9 @@ DTYPE_BYTES = {"f32": 4, "f64": 8, "f16": 2, "bf16": 2}
 EPSILON = {"f32": 2.0 ** -23, "f64": 2.0 ** -52, "f16": 2.0 ** -10, "bf16": 2.0 ** -7}
 # The storage dtype's smallest denormal step (harness/validate.cpp).
 SMALLEST_STEP = {"f32": 2.0 ** -149, "bf16": 2.0 ** -149, "f16": 2.0 ** -24, "f64": 5e-324}
+# bench/options.cpp (--sizes) and harness/environment.cpp (sysfs cache sizes): K, M and G are
+# powers of two.
+SIZE_SUFFIXES = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 INPUTS = ("mixed", "positive", "negative", "dead90", "special", "wide")
 INPUT_SEED = 1
 # harness/case_data.cpp: dy is drawn from its own stream.

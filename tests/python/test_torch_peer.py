@@ -376,7 +376,8 @@ def test_gpu_properties_missing_from_this_torch_read_as_zero(torch_peer, monkeyp
     properties = SimpleNamespace(name="NVIDIA H200", major=9, minor=0, multi_processor_count=132,
                                  total_memory=150_000_000_000, L2_cache_size=62_914_560)
     monkeypatch.setattr(torch_peer.torch.cuda, "get_device_properties", lambda _: properties)
-    gpu = torch_peer.gpu_context("cuda:0", 4300.0)
+    from torch_peer_context import gpu_context
+    gpu = gpu_context("cuda:0", 4300.0)
     assert gpu["theoretical_bandwidth_gbps"] == 0
     assert gpu["max_sm_clock_mhz"] == gpu["max_memory_clock_mhz"] == 0
     assert gpu["copy_bandwidth_gbps"] == 4300.0 and gpu["l2_bytes"] == 62_914_560
