@@ -1,5 +1,10 @@
 #include "bench/environment_json.hpp"
 
+#include <unistd.h>
+
+#include <array>
+#include <string_view>
+
 #include "bench/build_info.hpp"
 #include "kernels/cpu/vector_target.hpp"
 #include "kernels/onednn/onednn_version.hpp"
@@ -92,6 +97,29 @@ std::string shell_quoted(const std::string& arg) {
 
 }  // namespace
 
+nlohmann::json environment_variables_json() {
+  // What changes a run without showing on its command line: threads and their waiting (OpenMP), the
+  // allocator (glibc), preloaded libraries, which GPUs are seen and how kernels load (CUDA), and the
+  // vendor libraries' and PyTorch's dispatch.
+  static constexpr std::array<std::string_view, 12> kPrefixes = {
+      "OMP_", "GOMP_", "KMP_", "MALLOC_", "GLIBC_TUNABLES", "LD_PRELOAD", "CUDA_", "ONEDNN_", "DNNL_",
+      "ATEN_", "PYTORCH_", "TORCH_"};
+  nlohmann::json found = nlohmann::json::object();
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view variable(*entry);
+    const std::size_t equals = variable.find('=');
+    if (equals == std::string_view::npos) continue;
+    const std::string_view name = variable.substr(0, equals);
+    for (std::string_view prefix : kPrefixes) {
+      if (name.substr(0, prefix.size()) == prefix) {
+        found[std::string(name)] = std::string(variable.substr(equals + 1));
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 std::string command_line_of(int argc, char** argv) {
   std::string line;
   for (int i = 0; i < argc; ++i) {
@@ -112,6 +140,7 @@ nlohmann::json environment_json(const Machine& machine, const Peaks& peaks, cons
           {"build_type", build.build_type},
           {"compiler", build.compiler},
           {"command_line", command_line},
+          {"environment_variables", environment_variables_json()},
           {"cpu", cpu_json(machine.cpu, peaks)},
           {"gpus", gpus},
           {"copy_sample_seconds", peaks.sample_seconds},

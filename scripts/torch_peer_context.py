@@ -21,6 +21,10 @@ from torch_peer_options import Options
 from torch_timing import Methodology
 
 REPO = Path(__file__).resolve().parent.parent
+# bench/environment_json.cpp: the variables that change how a run behaves (OpenMP, the allocator,
+# preloads, CUDA, the vendor libraries, PyTorch), recorded by name.
+RUN_VARIABLE_PREFIXES = ("OMP_", "GOMP_", "KMP_", "MALLOC_", "GLIBC_TUNABLES", "LD_PRELOAD", "CUDA_",
+                         "ONEDNN_", "DNNL_", "ATEN_", "PYTORCH_", "TORCH_")
 PEER = REPO / "scripts" / "torch_peer.py"
 
 
@@ -106,7 +110,10 @@ def context(options: Options, caches: list[dict[str, Any]], peaks: dict[str, flo
             "schema_version": 1, "version": project_version(), "git_commit": git_commit(),
             "build_type": f"torch {torch.__version__}",
             "compiler": f"Python {platform.python_version()}",
-            "command_line": options.command_line, "cpu": cpu,
+            "command_line": options.command_line,
+            "environment_variables": {name: value for name, value in sorted(os.environ.items())
+                                      if name.startswith(RUN_VARIABLE_PREFIXES)},
+            "cpu": cpu,
             "gpus": [gpu_context(d, peaks[d]) for d in peaks if d.startswith("cuda")],
             "libraries": libraries(),
             "methodology": {"input_seed": INPUT_SEED, "repetitions": methodology.repetitions,

@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "bench/environment_json.hpp"
 #include "bench/interrupt.hpp"
 #include "bench/results_document.hpp"
 #include "harness/results_writer.hpp"
@@ -102,6 +104,19 @@ TEST_F(ResultsJson, ContextKeepsGoogleBenchmarksFieldsAndAddsTheEnvironment) {
   EXPECT_TRUE(env.at("gpus").is_array());
   EXPECT_FALSE(env.at("libraries").at("google_benchmark").get<std::string>().empty());
   EXPECT_FALSE(env.at("libraries").at("onednn").get<std::string>().empty());
+  EXPECT_TRUE(env.at("environment_variables").is_object());
+}
+
+TEST(EnvironmentVariables, TheOnesThatChangeARunAreRecordedAndNoOthers) {
+  ASSERT_EQ(setenv("OMP_WAIT_POLICY", "active", 1), 0);
+  ASSERT_EQ(setenv("MALLOC_MMAP_MAX_", "0", 1), 0);
+  ASSERT_EQ(setenv("ACTBENCH_UNRELATED", "x", 1), 0);
+  const nlohmann::json variables = cli::environment_variables_json();
+  EXPECT_EQ(variables.at("OMP_WAIT_POLICY"), "active");
+  EXPECT_EQ(variables.at("MALLOC_MMAP_MAX_"), "0");
+  EXPECT_FALSE(variables.contains("ACTBENCH_UNRELATED"));
+  EXPECT_FALSE(variables.contains("PATH"));
+  for (const char* name : {"OMP_WAIT_POLICY", "MALLOC_MMAP_MAX_", "ACTBENCH_UNRELATED"}) unsetenv(name);
 }
 
 TEST_F(ResultsJson, EveryEntryCarriesTheStructuredFields) {

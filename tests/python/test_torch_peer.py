@@ -190,6 +190,19 @@ def test_small_cpu_run_is_read_by_compare_and_report(small_run, tmp_path):
     assert "torch" in report.read_text(encoding="utf-8")
 
 
+def test_the_variables_that_change_a_run_are_in_its_context(torch_peer, tmp_path, monkeypatch):
+    # glibc's allocator settings change torch's CPU times (results/amd-epyc-zen4-2c/README.md).
+    monkeypatch.setenv("MALLOC_MMAP_MAX_", "0")
+    monkeypatch.setenv("ACTBENCH_UNRELATED", "x")
+    out = tmp_path / "torch.json"
+    assert torch_peer.main(["--activations=relu", "--directions=forward", "--devices=cpu",
+                            "--sizes=1K", "--quick", f"--out={out}"]) == 0
+    variables = json.loads(out.read_text(encoding="utf-8"))["context"]["actbench"][
+        "environment_variables"]
+    assert variables["MALLOC_MMAP_MAX_"] == "0"
+    assert "ACTBENCH_UNRELATED" not in variables and "PATH" not in variables
+
+
 def test_failed_validation_is_recorded_not_timed_and_exits_1(torch_peer, tmp_path, capsys):
     # PyTorch's sigmoid backward reads its saved bf16 output: outside actbench's tolerance.
     out = tmp_path / "failed.json"
