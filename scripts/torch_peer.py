@@ -201,7 +201,8 @@ def run_point(point: Point, methodology: Methodology, peak: float, threads: int)
         if point.direction == "forward":
             extra["sparsity"] = float((output == 0).sum().item()) / output.numel()
         if point.device == "cpu":
-            times, iterations = time_cpu(operands.run, methodology)
+            times, iterations, faults = time_cpu(operands.run, methodology)
+            extra["page_faults_per_call"] = faults
         else:
             times, iterations, noise = time_gpu(operands.run, point.device, methodology)
             extra.update(samples=iterations, noise=noise)

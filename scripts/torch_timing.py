@@ -3,6 +3,7 @@ methodology: repetitions of a minimum time on the CPU; CUDA events, a cold L2 an
 stop rule on a GPU."""
 from __future__ import annotations
 
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -49,15 +50,23 @@ def _batch_seconds(run: Callable[[], Any], iterations: int) -> float:
     return time.perf_counter() - start
 
 
-def time_cpu(run: Callable[[], Any], methodology: Methodology) -> tuple[list[float], int]:
-    """Seconds per call for each repetition, and the calls per repetition: grown, as Google
-    Benchmark does, until one batch lasts the minimum time (the growing batches warm up)."""
+def _minor_page_faults() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def time_cpu(run: Callable[[], Any], methodology: Methodology) -> tuple[list[float], int, float]:
+    """Seconds per call for each repetition, the calls per repetition (grown, as Google Benchmark
+    does, until one batch lasts the minimum time; the growing batches warm up), and the minor page
+    faults per timed call: torch allocates its output on every call, and where the allocator hands
+    back fresh pages (glibc maps anything from 32 MiB up anew) each call pays their first touch."""
     iterations = 1
     while (elapsed := _batch_seconds(run, iterations)) < methodology.cpu_min_seconds:
         growth = methodology.cpu_min_seconds * 1.4 / max(elapsed, 1e-9)
         iterations = max(iterations + 1, int(iterations * min(growth, 10.0)))
+    faults_before = _minor_page_faults()
     times = [_batch_seconds(run, iterations) / iterations for _ in range(methodology.repetitions)]
-    return times, iterations
+    faults = (_minor_page_faults() - faults_before) / (iterations * methodology.repetitions)
+    return times, iterations, faults
 
 
 def _gpu_sample(run: Callable[[], Any], flush: torch.Tensor, value: int) -> float:

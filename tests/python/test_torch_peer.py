@@ -179,6 +179,20 @@ def test_small_cpu_run_is_valid_results_of_every_case(small_run):
         assert case.validation["passed"] and case.median_time > 0 and case.threads == 1
     libraries = results.actbench["libraries"]
     assert {"torch", "cudnn", "onednn"} <= libraries.keys()
+    entries = json.loads(small_run.read_text(encoding="utf-8"))["benchmarks"]
+    assert all(e["page_faults_per_call"] >= 0 for e in entries if e["run_type"] == "iteration")
+
+
+def test_a_fresh_output_every_call_shows_as_page_faults(torch_peer, tmp_path, monkeypatch):
+    # A fixed mmap threshold of 64 KiB: glibc maps each 4 MiB output anew and unmaps it when freed.
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
+    out = tmp_path / "torch.json"
+    result = run_script("torch_peer.py", "--activations=relu", "--directions=forward",
+                        "--devices=cpu", "--sizes=1M", "--quick", "--threads=1", f"--out={out}")
+    assert result.returncode == 0, result.stderr
+    entries = [e for e in json.loads(out.read_text(encoding="utf-8"))["benchmarks"]
+               if e["run_type"] == "iteration"]
+    assert entries and all(e["page_faults_per_call"] >= 1 for e in entries)
 
 
 def test_small_cpu_run_is_read_by_compare_and_report(small_run, tmp_path):
