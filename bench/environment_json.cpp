@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -110,11 +111,8 @@ nlohmann::json environment_variables_json() {
     const std::size_t equals = variable.find('=');
     if (equals == std::string_view::npos) continue;
     const std::string_view name = variable.substr(0, equals);
-    for (std::string_view prefix : kPrefixes) {
-      if (name.substr(0, prefix.size()) == prefix) {
-        found[std::string(name)] = std::string(variable.substr(equals + 1));
-        break;
-      }
+    if (std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) { return name.starts_with(p); })) {
+      found[std::string(name)] = std::string(variable.substr(equals + 1));
     }
   }
   return found;
