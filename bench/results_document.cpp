@@ -88,6 +88,7 @@ nlohmann::json validation_json(const ValidationResult& v, bool with_mismatch) {
   nlohmann::json out = {{"max_abs_error", number_or_null(v.max_abs_error)},
                         {"max_rel_error", number_or_null(v.max_rel_error)},
                         {"max_ulp", number_or_null(v.max_ulp)},
+                        {"max_tolerance_used", number_or_null(v.max_tolerance_used)},
                         {"tolerance", {{"abs", v.tolerance.abs}, {"rel", v.tolerance.rel}}},
                         {"passed", v.passed}};
   if (with_mismatch) {

@@ -107,6 +107,7 @@ struct Comparison {
         if (want != 0 && err > result.max_rel_error * std::abs(want)) result.max_rel_error = err / std::abs(want);
         const double ulp = ulp_at(want, dtype);
         if (err > result.max_ulp * ulp) result.max_ulp = err / ulp;
+        if (err > result.max_tolerance_used * allowed) result.max_tolerance_used = err / allowed;
       }
     }
     if (ok) return;
@@ -158,6 +159,7 @@ void merge_into(ValidationResult& whole, const ValidationResult& part) {
   whole.max_abs_error = std::max(whole.max_abs_error, part.max_abs_error);
   whole.max_rel_error = std::max(whole.max_rel_error, part.max_rel_error);
   whole.max_ulp = std::max(whole.max_ulp, part.max_ulp);
+  whole.max_tolerance_used = std::max(whole.max_tolerance_used, part.max_tolerance_used);
 }
 
 // validate() walks the tensor in blocks of about this many elements, each computed, compared and

@@ -27,6 +27,9 @@ struct ValidationResult {
   double max_abs_error = 0;
   double max_rel_error = 0;  // over elements whose reference is nonzero
   double max_ulp = 0;        // in units of the storage dtype's last place
+  // The largest error over the error allowed at its element: at most 1 when passed. Unlike the two
+  // above, not inflated near a zero of the output, where the absolute tolerance governs.
+  double max_tolerance_used = 0;
   Tolerance tolerance;
   std::int64_t mismatches = 0;
   std::string first_mismatch;  // "element 17: got 0.5, expected 0.25 (input 1.2)"

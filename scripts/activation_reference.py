@@ -246,6 +246,7 @@ def compare(got: Any, want: Any, inputs: Any, tolerance: dict[str, float], scale
             "max_abs_error": _finite_max(error[measured]),
             "max_rel_error": _finite_max(error[nonzero] / xp.abs(want[nonzero])),
             "max_ulp": _finite_max(error[measured] / _ulp_at(xp, want[measured], dtype)),
+            "max_tolerance_used": _finite_max(error[measured] / allowed[measured]),
             "tolerance": dict(tolerance),
             "passed": bool(ok.all()),
         }

@@ -136,7 +136,7 @@ TEST_F(ResultsJson, EveryEntryCarriesTheStructuredFields) {
     const nlohmann::json shape = c->signature.gemm ? nlohmann::json{16, 256, 32} : nlohmann::json{16, 256};
     EXPECT_EQ(e.at("shape"), shape);
     EXPECT_TRUE(e.at("validation").at("passed").get<bool>());
-    for (const char* field : {"max_abs_error", "max_rel_error", "max_ulp"}) {
+    for (const char* field : {"max_abs_error", "max_rel_error", "max_ulp", "max_tolerance_used"}) {
       EXPECT_TRUE(e.at("validation").contains(field)) << field;
     }
     EXPECT_TRUE(e.at("validation").at("tolerance").contains("abs"));

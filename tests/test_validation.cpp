@@ -48,6 +48,27 @@ TEST(Validation, CountsEveryMismatchAndReportsTheFirst) {
   EXPECT_TRUE(std::isinf(r.max_abs_error));
 }
 
+// max_tolerance_used is the closest an element came to failing: at most 1 when the case passed. Near
+// gelu's zero the bias add's rounding makes relative errors and ULP large, which the absolute
+// tolerance allows; the share stays a fraction there.
+TEST(Validation, ReportsTheShareOfTheToleranceTheWorstElementUsed) {
+  const Case* c = registry().find("gelu/forward/fused_bias/cpu/f32");
+  ASSERT_NE(c, nullptr);
+  CaseData data(*c, kShape, InputKind::mixed, 5);
+  const Runner run = c->prepare(data.operands(), ExecContext{.threads = 2});
+  data.reset();
+  run();
+  const ValidationResult clean = data.validate();
+  ASSERT_TRUE(clean.passed);
+  EXPECT_GT(clean.max_tolerance_used, 0.0);
+  EXPECT_LE(clean.max_tolerance_used, 1.0);
+
+  static_cast<float*>(data.operands().out)[kShape.elements() / 2] += 1.0f;
+  const ValidationResult broken = data.validate();
+  EXPECT_FALSE(broken.passed);
+  EXPECT_GT(broken.max_tolerance_used, 1.0);
+}
+
 // validate() computes the reference block by block, the blocks split between threads. The checks that
 // sum the blocks (the bias gradient, the zero counts) and the mask must still fail where the kernel
 // erred, late in the tensor too, and crelu's second half must be held to its own input.

@@ -10,9 +10,10 @@ import actbench_stats
 import pytest
 import report
 import results_factory
-from actbench_results import format_seconds, group_into_datasets, load_all, load_results
+from actbench_results import (format_elements, format_seconds, group_into_datasets, load_all,
+                              load_results)
 from conftest import TINY
-from report_document import Paragraph
+from report_document import Paragraph, Table
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -47,6 +48,22 @@ def test_html_has_environment_headline_validation_and_skips(html_report):
                  "the case threw while it was timed: out of memory",
                  "oneDNN has no crelu eltwise algorithm", "Activations and their derivatives"):
         assert text in html_report, text
+
+
+def test_validation_names_the_case_that_came_closest_to_its_tolerance(small_results_file):
+    dataset = group_into_datasets([load_results(small_results_file)])[0]
+    closest = next(c for k, c in dataset.cases.items()
+                   if k.activation == "gelu" and k.device == "cpu")
+    closest.validation["max_tolerance_used"] = 0.75
+    tables = [b for b in report.validation(dataset) if isinstance(b, Table)]
+    rows = [dict(zip(t.headers, row)) for t in tables for row in t.rows]
+    cpu = next(r for r in rows if r.get("device") == "cpu" and r.get("dtype") == closest.key.dtype)
+    k = closest.key
+    assert cpu["worst share of tolerance"] == (
+        f"0.75 ({k.activation} {k.direction} {k.implementation} {format_elements(k.elements)})")
+    failed = next(r for r in rows
+                  if r.get("implementation") == "naive" and "share of tolerance" in r)
+    assert failed["share of tolerance"] == "2.7e+08"
 
 
 def test_headline_picks_the_fastest_at_the_largest_size(small_results_file):

@@ -102,10 +102,13 @@ def test_compare_passes_matching_nans_and_reports_the_first_mismatch():
     tolerance = {"abs": 1e-6, "rel": 1e-6}
     want = np.array([[NAN, 1.0, 2.0]])
     same = compare(want.copy(), want, want, tolerance, 1.0, "f32", "y")
-    assert same["passed"] and same["max_abs_error"] == 0.0
+    assert same["passed"] and same["max_abs_error"] == 0.0 and same["max_tolerance_used"] == 0.0
+    near = compare(np.array([[NAN, 1.0, 2.0 + 1.5e-6]]), want, want, tolerance, 1.0, "f32", "y")
+    assert near["passed"] and near["max_tolerance_used"] == pytest.approx(0.5)  # of 1e-6 + 2e-6
     broken = compare(np.array([[NAN, NAN, 2.5]]), want, want, tolerance, 1.0, "f32", "y")
     assert not broken["passed"] and broken["mismatches"] == 2
     assert broken["max_abs_error"] is None  # a NaN against a finite reference
+    assert broken["max_tolerance_used"] > 1  # 2.5 for 2.0, with the NaN left out
     assert broken["first_mismatch"].startswith("y element 1: got nan, expected 1")
 
 
