@@ -34,7 +34,7 @@ using ComputeOf = typename DTypeTraits<T>::Compute;
 template <class T>
 using TagOf = hn::ScalableTag<ComputeOf<T>>;
 template <class T>
-using MathOf = HwyMath<TagOf<T>>;
+using MathOf = HwyMath<TagOf<T>, sizeof(T) == 2>;
 
 template <class T>
 HWY_INLINE hn::Vec<TagOf<T>> load(const T* p) {
