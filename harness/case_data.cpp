@@ -92,6 +92,7 @@ struct Comparison {
   const char* what;
 
   void check(std::int64_t i, double got, double want, double allowed, double input) {
+    want = as_stored_range(want, dtype);
     bool ok;
     double err = 0;
     if (std::isnan(want)) {

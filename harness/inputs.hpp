@@ -17,10 +17,12 @@ enum class InputKind {
   dead90,    // 90% negative: a mostly dead layer
   special,   // standard normal with about 1% NaN, +-Inf, +-0.0, denormals and huge values
   wide,      // uniform on [-12, 12]: every saturation branch (used by the tests)
+  every16,   // every f16 value, then every bf16 value (all 2^16 bit patterns of each), repeated
 };
 
 inline constexpr InputKind kAllInputKinds[] = {InputKind::mixed, InputKind::positive, InputKind::negative,
-                                               InputKind::dead90, InputKind::special, InputKind::wide};
+                                               InputKind::dead90, InputKind::special, InputKind::wide,
+                                               InputKind::every16};
 std::string_view name_of(InputKind k);
 std::optional<InputKind> parse_input_kind(std::string_view name);
 

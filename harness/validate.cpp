@@ -1,5 +1,8 @@
 #include "harness/validate.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "kernels/activation_lookup.hpp"
 
 namespace actbench {
@@ -33,6 +36,21 @@ Tolerance tolerance_for(const Case& c, Shape) {
     intermediate = eps_s / 2 * 1.76;
   }
   return Tolerance{compute + smallest_step + intermediate, eps_s + compute + intermediate};
+}
+
+double overflow_threshold(DType dtype) {
+  switch (dtype) {
+    case DType::f16: return std::ldexp(2 - std::ldexp(1.0, -11), 15);  // 65520
+    case DType::bf16: return std::ldexp(2 - std::ldexp(1.0, -8), 127);
+    case DType::f32: return std::ldexp(2 - std::ldexp(1.0, -24), 127);
+    case DType::f64: return std::numeric_limits<double>::infinity();
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+double as_stored_range(double reference, DType dtype) {
+  return std::abs(reference) >= overflow_threshold(dtype) ? std::copysign(std::numeric_limits<double>::infinity(), reference)
+                                                          : reference;
 }
 
 // A sum of depth products, in any order and with or without FMA, errs by at most (depth + 1) u times

@@ -1,7 +1,8 @@
 #pragma once
 // Comparison with the float64 reference. A value passes when |got - ref| <= abs * s + rel * |ref|,
 // s = max(1, |dy|) for backward (the derivative's absolute error is scaled by dy) and 1 for forward;
-// NaN must meet NaN and an infinity the same infinity.
+// NaN must meet NaN and an infinity the same infinity; a reference past the storage dtype's range is
+// the infinity it stores as.
 #include <cstdint>
 #include <string>
 
@@ -17,6 +18,14 @@ struct Tolerance {
 // Derived from the storage dtype's epsilon (one rounding on store) plus the compute type's error for
 // the function class (see harness/validate.cpp for the derivation).
 Tolerance tolerance_for(const Case& c, Shape shape);
+
+// The magnitude from which a value rounds to infinity when stored as `dtype` (the halfway point past its
+// largest finite value; infinity for f64, whose reference is the value itself).
+double overflow_threshold(DType dtype);
+
+// The reference as the output must hold it: a value past the dtype's range becomes the infinity that
+// rounding it on store gives (f16 selu(62368) = 65530 is stored as inf, as IEEE overflow requires).
+double as_stored_range(double reference, DType dtype);
 
 // A GEMM case's error on top of tolerance_for, at an output whose terms sum to `magnitude` (sum of
 // |x w| and |b|): the product's rounding, carried through the activation.

@@ -21,12 +21,15 @@ DTYPES = ("f32", "f64", "f16", "bf16")
 DTYPE_BYTES = {"f32": 4, "f64": 8, "f16": 2, "bf16": 2}
 # kernels/dtype.hpp epsilon_of: the spacing of values just above 1.
 EPSILON = {"f32": 2.0 ** -23, "f64": 2.0 ** -52, "f16": 2.0 ** -10, "bf16": 2.0 ** -7}
+# harness/validate.cpp overflow_threshold: from this magnitude a value stores as infinity.
+OVERFLOW_THRESHOLD = {"f16": (2 - 2.0 ** -11) * 2.0 ** 15, "bf16": (2 - 2.0 ** -8) * 2.0 ** 127,
+                      "f32": (2 - 2.0 ** -24) * 2.0 ** 127, "f64": math.inf}
 # The storage dtype's smallest denormal step (harness/validate.cpp).
 SMALLEST_STEP = {"f32": 2.0 ** -149, "bf16": 2.0 ** -149, "f16": 2.0 ** -24, "f64": 5e-324}
 # bench/options.cpp (--sizes) and harness/environment.cpp (sysfs cache sizes): K, M and G are
 # powers of two.
 SIZE_SUFFIXES = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-INPUTS = ("mixed", "positive", "negative", "dead90", "special", "wide")
+INPUTS = ("mixed", "positive", "negative", "dead90", "special", "wide", "every16")
 INPUT_SEED = 1
 # harness/case_data.cpp: dy is drawn from its own stream.
 DY_SEED_SALT = 0x9E3779B97F4A7C15
@@ -75,8 +78,21 @@ def tolerance_for(activation: str, direction: str, dtype: str) -> dict[str, floa
     return {"abs": compute + SMALLEST_STEP[dtype], "rel": EPSILON[dtype] + compute}
 
 
+def every16_values(count: int) -> np.ndarray:
+    """harness/inputs.cpp every16: every f16 value, then every bf16 value, repeated (the same
+    values in the same order as actbench)."""
+    i = np.arange(count, dtype=np.int64)
+    bits = (i & 0xFFFF).astype(np.uint16)
+    with np.errstate(invalid="ignore"):  # signalling NaN patterns become quiet NaNs
+        as_f16 = bits.view(np.float16).astype(np.float64)
+        as_bf16 = (bits.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
+    return np.where((i >> 16) % 2 == 0, as_f16, as_bf16)
+
+
 def make_inputs(kind: str, count: int, seed: int) -> np.ndarray:
     """float64 inputs of a distribution of harness/inputs.cpp (same laws, numpy's generator)."""
+    if kind == "every16":
+        return every16_values(count)
     rng = np.random.default_rng(seed)
     normal = rng.standard_normal(count)
     if kind == "mixed":

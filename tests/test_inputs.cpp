@@ -2,6 +2,7 @@
 // shared between points are those values rounded to the dtype, handed out again without a new draw.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 
 #include "harness/inputs.hpp"
@@ -34,6 +35,28 @@ TEST(Inputs, SharedInputsAreTheDrawRoundedToTheDtypeAndAreNotDrawnAgain) {
   }
   EXPECT_NE(*shared_inputs(InputKind::mixed, 4096, 5, DType::f16),
             *shared_inputs(InputKind::mixed, 4096, 5, DType::f32));
+}
+
+// every16 holds each f16 bit pattern once, then each bf16 pattern: stored back in its own type, the
+// element's value gives its index's bits (a NaN keeps its sign and stays NaN; payloads are not kept).
+TEST(Inputs, Every16HoldsEachF16ThenEachBf16BitPattern) {
+  const HostValues<double> v = make_inputs(InputKind::every16, std::int64_t{3} << 16, 9);
+  for (std::uint32_t bits = 0; bits < (1u << 16); ++bits) {
+    const double h = v[bits];
+    const double b = v[(1u << 16) + bits];
+    const bool nan_h = (bits & 0x7fffu) > 0x7c00u;
+    const bool nan_b = (bits & 0x7fffu) > 0x7f80u;
+    EXPECT_EQ(std::isnan(h), nan_h) << bits;
+    EXPECT_EQ(std::isnan(b), nan_b) << bits;
+    if (!nan_h) {
+      EXPECT_EQ(DTypeTraits<f16>::store(static_cast<float>(h)).bits, bits) << bits;
+    }
+    if (!nan_b) {
+      EXPECT_EQ(DTypeTraits<bf16>::store(static_cast<float>(b)).bits, bits) << bits;
+    }
+    EXPECT_EQ(std::signbit(h), (bits & 0x8000u) != 0) << bits;
+  }
+  EXPECT_EQ(v[std::size_t{2} << 16], v[0]) << "the pattern repeats";
 }
 
 TEST(Inputs, RoundingToADtypeGivesItsNearestValue) {

@@ -112,6 +112,25 @@ def test_compare_passes_matching_nans_and_reports_the_first_mismatch():
     assert broken["first_mismatch"].startswith("y element 1: got nan, expected 1")
 
 
+def test_a_reference_past_the_dtypes_range_expects_the_infinity_it_stores_as():
+    tolerance = {"abs": 1e-6, "rel": 1e-3}
+    want = np.array([[65530.0, -65530.0, 65510.0]])  # f16: past the range, and just inside it
+    stored = compare(np.array([[math.inf, -math.inf, 65504.0]]), want, want, tolerance, 1.0, "f16", "y")
+    assert stored["passed"]
+    clamped = compare(np.array([[65504.0, -math.inf, 65504.0]]), want, want, tolerance, 1.0, "f16", "y")
+    assert not clamped["passed"] and clamped["mismatches"] == 1
+    assert compare(want.copy(), want, want, tolerance, 1.0, "f32", "y")["passed"]  # f32 holds them
+
+
+def test_every16_is_each_f16_then_each_bf16_value():
+    values = make_inputs("every16", 3 << 16, 1)
+    assert values[0x3C00] == 1.0 and values[(1 << 16) + 0x3F80] == 1.0  # 1.0 in f16, in bf16
+    assert values[0x7C00] == math.inf and np.isnan(values[0x7E00])
+    assert values[0x0001] == 2.0 ** -24 and np.signbit(values[0x8000])  # f16's smallest denormal, -0
+    assert values[(1 << 16) + 0x7F7F] == (2 - 2.0 ** -7) * 2.0 ** 127  # bf16's largest finite
+    assert np.array_equal(values[2 << 16:], values[:1 << 16], equal_nan=True)
+
+
 def _reference(activation, direction, x, dy, slope):
     if direction == "forward":
         return forward_reference(activation, x, slope)
