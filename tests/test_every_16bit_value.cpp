@@ -1,8 +1,9 @@
 // Every f16 and bf16 value (InputKind::every16: all 2^16 bit patterns of each, NaNs, infinities, both
-// zeros and the denormals included) through every CPU case, against the float64 reference. The
-// registered-case tests sample the 16-bit types; here none of their values is left out, which matters
-// most where a 16-bit output takes cheaper math than f32's (the vectorised tanh). The largest bf16
-// values reach f32's range too: selu of 3.24e38 is past it and must store as inf.
+// zeros and the denormals included) through every elementwise case, CPU and GPU (skipped without
+// one), against the float64 reference. The registered-case tests sample the 16-bit types; here none
+// of their values is left out, which matters most where a 16-bit output takes cheaper math than
+// f32's (the CPU's vectorised tanh). The largest bf16 values reach f32's range too: selu of 3.24e38
+// is past it and must store as inf.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "case_names.hpp"
+#include "harness/buffers.hpp"
 #include "harness/case_data.hpp"
 #include "harness/inputs.hpp"
 #include "harness/reference.hpp"
@@ -22,11 +24,11 @@ namespace {
 
 constexpr Shape kShape{512, 256};  // 2^17 elements: every f16 value, then every bf16 value
 
-std::vector<std::size_t> cpu_elementwise_cases() {
+std::vector<std::size_t> elementwise_cases() {
   std::vector<std::size_t> v;
   const auto& cases = registry().cases();
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    if (cases[i].device == Device::cpu && !cases[i].signature.gemm) v.push_back(i);
+    if (!cases[i].signature.gemm) v.push_back(i);
   }
   return v;
 }
@@ -37,6 +39,7 @@ TEST_P(Every16BitValue, MatchesFloat64Reference) {
   static_assert(kShape.rows * kShape.channels == std::int64_t{2} << 16);
   const Case& c = registry().cases()[GetParam()];
   if (!c.runnable()) GTEST_SKIP() << c.unsupported;
+  if (c.device == Device::cuda && gpu_count() == 0) GTEST_SKIP() << gpu_unavailable_reason();
   if (!c.deviations.empty()) GTEST_SKIP() << "departs from the reference on non-finite inputs: " << c.deviations;
   ValidationResult r;
   try {
@@ -47,7 +50,7 @@ TEST_P(Every16BitValue, MatchesFloat64Reference) {
   EXPECT_TRUE(r.passed) << c.id() << ": " << r.first_mismatch << " (" << r.mismatches << " mismatches)";
 }
 
-INSTANTIATE_TEST_SUITE_P(Cpu, Every16BitValue, ::testing::ValuesIn(cpu_elementwise_cases()),
+INSTANTIATE_TEST_SUITE_P(Elementwise, Every16BitValue, ::testing::ValuesIn(elementwise_cases()),
                          [](const ::testing::TestParamInfo<std::size_t>& info) {
                            return testing::test_name(registry().cases()[info.param]);
                          });
