@@ -49,8 +49,8 @@ double overflow_threshold(DType dtype) {
 }
 
 double as_stored_range(double reference, DType dtype) {
-  return std::abs(reference) >= overflow_threshold(dtype) ? std::copysign(std::numeric_limits<double>::infinity(), reference)
-                                                          : reference;
+  if (std::isnan(reference) || std::abs(reference) < overflow_threshold(dtype)) return reference;
+  return std::copysign(std::numeric_limits<double>::infinity(), reference);
 }
 
 // A sum of depth products, in any order and with or without FMA, errs by at most (depth + 1) u times

@@ -26,7 +26,7 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 // Full vectors of the compute type C (float or double), with ScalarMath's names. kSixteenBitStorage:
 // the results are stored as f16 or bf16, whose half ulp (2^-12 and 2^-9 relative) leaves room for
-// cheaper fits than f32's where the fit's terms are what bounds the loop (tanh).
+// cheaper polynomials than f32's where their terms are what bounds the loop (tanh, exp, expm1).
 template <class D, bool kSixteenBitStorage = false>
 struct HwyMath {
   using C = hn::TFromD<D>;
@@ -43,7 +43,7 @@ struct HwyMath {
   static HWY_INLINE V exp(V x) {
     if constexpr (kSingle) {
       const Reduced e = reduce(x);
-      const V y = scale(e, exp_impl().ExpPoly(D(), e.r));
+      const V y = scale(e, exp_poly(e.r));
       return with_limits(x, hn::IfThenZeroElse(hn::Lt(x, c(kExpUnderflow)), y));
     } else {
       return with_limits(x, hn::IfThenElse(hn::IsNaN(x), x, hn::Exp(D(), x)));
@@ -60,9 +60,9 @@ struct HwyMath {
   // f16/bf16 storage: the same form in four and four terms, fitted on |x| <= 7 (`rational_fit.py
   // tanh16`): at most 1.7e-6 relative error (at the limit), under 1/250 of an f16 ulp, so 12 of the
   // 63486 finite nonzero f16 inputs and none of bf16's round to a neighbour of the correctly rounded
-  // result (rational_fit.py counts them). The limit is the backward's: past 7, 1 - tanh^2 < 3.4e-6 is within its absolute tolerance
-  // (65 f32 eps). Two multiply-adds fewer: tanh 16-bit forward and backward 12-19% faster on one Zen 4
-  // core at 64K elements.
+  // result (rational_fit.py and tests/test_every_16bit_value.cpp count them). The limit is the
+  // backward's: past 7, 1 - tanh^2 < 3.4e-6 is within its absolute tolerance (65 f32 eps). Two
+  // multiply-adds fewer: the 16-bit passes took 7-18% less time on one Zen 4 core at 64K elements.
   // f64: tanh(|x|) = e / (e + 2) = 1 - 2 / (e + 2), e = expm1(2|x|). Highway's Tanh uses the first
   // form everywhere and saturates at 18.7; near 1 that form rounds e + 2 to e and returns exactly 1 too
   // early (from |x| ~ 17), so 1 - tanh^2, the derivative, vanishes where it should not. The second
@@ -119,7 +119,17 @@ struct HwyMath {
  private:
   static constexpr bool kSingle = sizeof(C) == 4;
   using DI = hn::RebindToSigned<D>;
-  static HWY_INLINE hn::impl::ExpImpl<C> exp_impl() { return {}; }
+  // e^r - 1 on |r| <= ln2/2. f32: Highway's polynomial, degree 7 in eight operations. f16/bf16
+  // storage: Taylor's to degree 5 in five, within 2.6e-6 (absolute; 3.3e-6 relative to e^r, 7.9e-6 to
+  // e^r - 1): a fiftieth of an f16 half ulp, and within the backward passes' absolute tolerance.
+  static HWY_INLINE V exp_poly(V r) {
+    if constexpr (kSixteenBitStorage) {
+      const V p = hn::MulAdd(hn::MulAdd(hn::MulAdd(c(1.0 / 120), r, c(1.0 / 24)), r, c(1.0 / 6)), r, c(0.5));
+      return hn::MulAdd(p, r * r, r);
+    } else {
+      return hn::impl::ExpImpl<C>().ExpPoly(D(), r);
+    }
+  }
 
   // x P(x^2) / Q(x^2) on |x| <= limit and +-1 beyond it: the odd rational fits of
   // kernels/cpu/rational_fit.py, coefficients highest power first. NaN fails the comparison and
@@ -175,7 +185,7 @@ struct HwyMath {
   static HWY_INLINE V expm1_in_range(V x) {
     if constexpr (kSingle) {
       const Reduced e = reduce(x);
-      const V p = exp_impl().ExpPoly(D(), e.r);
+      const V p = exp_poly(e.r);
       const V two_n = e.half_scale + e.half_scale;
       return hn::MulAdd(p, two_n, two_n - c(1));
     } else {
