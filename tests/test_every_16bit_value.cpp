@@ -2,8 +2,8 @@
 // zeros and the denormals included) through every elementwise case, CPU and GPU (skipped without
 // one), against the float64 reference. The registered-case tests sample the 16-bit types; here none
 // of their values is left out, which matters most where a 16-bit output takes cheaper math than
-// f32's (the CPU's vectorised tanh). The largest bf16 values reach f32's range too: selu of 3.24e38
-// is past it and must store as inf.
+// f32's (the CPU's vectorised tanh, exp and expm1). The largest bf16 values reach f32's range too:
+// selu of 3.24e38 is past it and must store as inf.
 #include <gtest/gtest.h>
 
 #include <cmath>

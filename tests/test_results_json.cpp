@@ -7,14 +7,18 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "bench/environment_json.hpp"
 #include "bench/interrupt.hpp"
 #include "bench/results_document.hpp"
+#include "harness/inputs.hpp"
 #include "harness/results_writer.hpp"
 #include "kernels/registry.hpp"
 #include "tests/actbench_process.hpp"
@@ -270,6 +274,16 @@ TEST_F(ResultsJson, MatchesTheSchema) {
                "/results/schema.json' '" +
       (*dir_ / "results/run.json").string() + "'";
   EXPECT_EQ(std::system(check.c_str()), 0);
+}
+
+// The schema's names of the input distributions are actbench's (--inputs), all of them.
+TEST(ResultsSchema, NamesEveryInputDistribution) {
+  std::ifstream file(ACTBENCH_SOURCE_DIR "/results/schema.json");
+  ASSERT_TRUE(file) << "results/schema.json";
+  const nlohmann::json schema = nlohmann::json::parse(file);
+  std::vector<std::string> names;
+  for (InputKind k : kAllInputKinds) names.emplace_back(name_of(k));
+  EXPECT_EQ(schema.at("$defs").at("input").at("enum").get<std::vector<std::string>>(), names);
 }
 
 TEST(ResultsDocument, FailedSkippedAndBrokenPointsAreReportedNotTimed) {
