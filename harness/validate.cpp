@@ -38,6 +38,10 @@ Tolerance tolerance_for(const Case& c, Shape) {
   return Tolerance{compute + smallest_step + intermediate, eps_s + compute + intermediate};
 }
 
+namespace {
+
+// The magnitude from which a value rounds to infinity when stored as `dtype`: the halfway point past
+// its largest finite value (infinity for f64, whose reference is the value itself).
 double overflow_threshold(DType dtype) {
   switch (dtype) {
     case DType::f16: return std::ldexp(2 - std::ldexp(1.0, -11), 15);  // 65520
@@ -47,6 +51,8 @@ double overflow_threshold(DType dtype) {
   }
   return std::numeric_limits<double>::infinity();
 }
+
+}  // namespace
 
 double as_stored_range(double reference, DType dtype) {
   if (std::isnan(reference) || std::abs(reference) < overflow_threshold(dtype)) return reference;

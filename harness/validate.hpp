@@ -19,10 +19,6 @@ struct Tolerance {
 // the function class (see harness/validate.cpp for the derivation).
 Tolerance tolerance_for(const Case& c, Shape shape);
 
-// The magnitude from which a value rounds to infinity when stored as `dtype` (the halfway point past its
-// largest finite value; infinity for f64, whose reference is the value itself).
-double overflow_threshold(DType dtype);
-
 // The reference as the output must hold it: a value past the dtype's range becomes the infinity that
 // rounding it on store gives (f16 selu(62368) = 65530 is stored as inf, as IEEE overflow requires).
 double as_stored_range(double reference, DType dtype);

@@ -41,6 +41,14 @@ def horner_f32(coefficients: np.ndarray, z: np.ndarray) -> np.ndarray:
     return acc
 
 
+def evaluate_f32(p: np.ndarray, q: np.ndarray, limit: float, x: np.ndarray) -> np.ndarray:
+    """The kernel's evaluation in float32: x P(x^2) / Q(x^2) on |x| <= limit, +-1 beyond it."""
+    inside = np.clip(x, np.float32(-limit), np.float32(limit))  # no overflow where the select drops it
+    z = inside * inside
+    fit = inside * horner_f32(p, z) / horner_f32(q, z)
+    return np.where(np.abs(x) > limit, np.sign(x), fit).astype(np.float32)
+
+
 def to_bf16(v: np.ndarray) -> np.ndarray:
     """float32 to bf16 (round to nearest even), as float32; finite inputs."""
     bits = v.view(np.uint32).astype(np.uint64)
@@ -57,11 +65,8 @@ def misrounded_16bit(p: np.ndarray, q: np.ndarray, limit: float) -> dict[str, tu
     counts = {}
     for name, (values, rounded) in types.items():
         x = values[np.isfinite(values) & (values != 0)]
-        inside = np.clip(x, np.float32(-limit), np.float32(limit))  # the kernel selects +-1 past it
-        z = inside * inside
-        fit = np.where(np.abs(x) > limit, np.sign(x), inside * horner_f32(p, z) / horner_f32(q, z))
         exact = np.tanh(x.astype(np.float64)).astype(np.float32)
-        counts[name] = (int(np.sum(rounded(fit.astype(np.float32)) != rounded(exact))), len(x))
+        counts[name] = (int(np.sum(rounded(evaluate_f32(p, q, limit, x)) != rounded(exact))), len(x))
     return counts
 
 
@@ -71,8 +76,7 @@ def main() -> None:
     f, p_terms, q_terms, limit = FITS[sys.argv[1]]
     p, q = fit(f, p_terms, q_terms, limit)
     x = np.linspace(0, limit * 1.05, 400001).astype(np.float32)[1:]
-    z = x * x
-    approx = np.where(x > limit, np.float32(1), x * horner_f32(p, z) / horner_f32(q, z)).astype(np.float64)
+    approx = evaluate_f32(p, q, limit, x).astype(np.float64)
     exact = f(x.astype(np.float64))
     print("P (highest power first):", ", ".join(repr(float(k)) for k in p[::-1]))
     print("Q (highest power first):", ", ".join(repr(float(k)) for k in q[::-1]))
