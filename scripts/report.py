@@ -7,7 +7,9 @@
 The report holds the environment of each run (CPU, GPUs, versions, measured peaks), the headline
 table (the best implementation per activation, direction, dtype and device at the largest size,
 with GB/s, fraction of the measured peak and its speedup over naive and the vendor library), the
-GEMM layers (fused epilogue against matmul + separate pass, GFLOP/s against the matmul roof), the
+GEMM layers (fused epilogue against matmul + separate pass, GFLOP/s against the matmul roof), what
+fusing the bias and the zero statistics into the activation's pass saves, vectorised against the
+vendor libraries and PyTorch (a torch_peer.py file given beside the run) at every size, the
 validation status (accuracy, failures, skipped cases and why) and the charts of plot.py. The
 output's extension picks the format: .html embeds the charts as base64 PNG; .md writes them to a
 folder beside it, <name>_charts/.
@@ -40,12 +42,10 @@ from actbench_results import (
     Results,
     format_bytes,
     format_elements,
-    format_seconds,
     group_into_datasets,
     load_all,
     run_cli,
 )
-from actbench_stats import u_test_applies, u_test_p
 from report_document import (
     Block,
     ChartBlock,
@@ -55,11 +55,10 @@ from report_document import (
     render_html,
     render_markdown,
 )
+from report_pairs import fusion, gemm_layers, peers
 
 PROG = "report.py"
 FORMATS = (".html", ".md")
-# The GEMM table's significance level: it gives a U test's p only where the repetitions can reach it.
-ALPHA = 0.05
 
 
 def _text(value: Any) -> str:
@@ -156,61 +155,6 @@ def headline(dataset: Dataset) -> Table:
                      format_elements(best.key.elements), _gbps(best.gbps), fraction, local, same_size,
                      _speedup(at_size.get(BASELINE_IMPLEMENTATION), best), vendor_text])
     return Table(headers, rows, numeric={5, 6, 7, 8, 9, 10, 11})
-
-
-def _time(case: Case | None) -> str:
-    return format_seconds(case.median_time) if case else "-"
-
-
-def _signed_seconds(seconds: float) -> str:
-    return f"-{format_seconds(-seconds)}" if seconds < 0 else format_seconds(seconds)
-
-
-def _u_test(a: Case | None, b: Case | None) -> str:
-    """The U test's p-value for a against b, "-" where either is missing or has too few repetitions
-    for the test to reach ALPHA."""
-    if not a or not b or not u_test_applies(a, b, ALPHA):
-        return "-"
-    return f"{u_test_p(a, b):.3f}"
-
-
-def gemm_layers(dataset: Dataset) -> list[Block]:
-    """The GEMM layers y = f(x W + b): the activation fused into the matmul's epilogue against a
-    plain matmul followed by actbench's bias + activation pass, and what one such pass costs
-    alone at the layer's M x N outputs (where the run measured that size)."""
-    layers = representative(dataset.cases.values(), layers=True)
-    if not layers:
-        return []
-    passes = {(c.key.activation, c.key.device, c.key.dtype, c.key.elements): c
-              for c in representative(dataset.cases.values())
-              if c.key.implementation == "fused_bias" and c.key.direction == "forward"}
-    headers = ["activation", "dtype", "device", "layer (MxNxK)", "fused_gemm", "unfused_gemm",
-               "saved by fusing", "p (U test)", "one bias + activation pass", "fused GFLOP/s",
-               "of the matmul roof"]
-    rows = []
-    for (activation, dtype, device, layer), group in grouped(
-            layers, "activation", "dtype", "device", "layer").items():
-        by_impl = {c.key.implementation: c for c in group}
-        fused, unfused = by_impl.get("fused_gemm"), by_impl.get("unfused_gemm")
-        saved = (_signed_seconds(unfused.median_time - fused.median_time)
-                 if fused and unfused else "-")
-        one_pass = passes.get((activation, device, dtype, group[0].key.elements))
-        rows.append([activation, dtype, device, layer, _time(fused), _time(unfused), saved,
-                     _u_test(fused, unfused), _time(one_pass),
-                     f"{fused.gflops:.1f}" if fused and fused.gflops is not None else "-",
-                     f"{fused.fraction_of_matmul_peak:.1%}"
-                     if fused and fused.fraction_of_matmul_peak is not None else "-"])
-    return [Heading("GEMM layers: the activation fused into the matmul", 3),
-            Paragraph("Median times of y = f(x W + b). fused_gemm runs the bias and the activation "
-                      "in the matmul's epilogue; unfused_gemm runs the plain matmul, then a "
-                      "separate bias + activation pass over y. Fusing should save at least that "
-                      "pass's time, shown beside it where the run measured a tensor of the "
-                      "layer's M x N outputs. p: a two-sided Mann-Whitney U test over the two "
-                      "layers' repetition times; above 0.05 the saving is within the noise ('-' "
-                      "where the repetitions are too few for the test). The matmul roof is the "
-                      "plain product's throughput, measured in the same run on a large square "
-                      "layer."),
-            Table(headers, rows, numeric={4, 5, 6, 7, 8, 9, 10})]
 
 
 def _number(value: Any) -> str:
@@ -319,6 +263,8 @@ def build(results: list[Results], curves: dict[str, Any] | None,
                              "Speedups compare median times at the same size."),
                    headline(dataset)]
         blocks += gemm_layers(dataset)
+        blocks += fusion(dataset)
+        blocks += peers(dataset)
         blocks += validation(dataset)
         blocks += skipped(dataset)
         blocks.append(Heading("Charts", 3))
