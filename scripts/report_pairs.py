@@ -165,18 +165,54 @@ def _peer_table(group: list[Case], peer: str) -> Table | None:
                   f"{peer} faster at (p < {ALPHA})"], rows, numeric=set(range(3, 3 + len(sizes))))
 
 
+def _rate_text(case: Case | None, peak_gbps: float | None) -> str:
+    """A case's GB/s and, in brackets, its fraction of peak_gbps."""
+    if not case or case.gbps is None:
+        return "-"
+    return f"{case.gbps:.1f}" + (f" ({case.gbps / peak_gbps:.0%})" if peak_gbps else "")
+
+
+def _side_by_side(group: list[Case], present: list[str]) -> Table:
+    """vectorised and every peer on one device, GB/s and the fraction of the copy peak of
+    vectorised's run (a peer's file beside it measured its own, in another way), at the largest
+    size where vectorised and at least one peer ran."""
+    rows = []
+    for names, cases in grouped(group, "activation", "direction", "dtype").items():
+        by_size: dict[int, dict[str, Case]] = defaultdict(dict)
+        for case in cases:
+            by_size[case.key.elements][case.key.implementation] = case
+        shared = [s for s, at in by_size.items()
+                  if "vectorised" in at and any(p in at for p in present)]
+        if shared:
+            at = by_size[max(shared)]
+            peak = at["vectorised"].peak_gbps
+            rows.append([*names, format_elements(max(shared)),
+                         *(_rate_text(at.get(i), peak) for i in ("vectorised", *present))])
+    return Table(["activation", "direction", "dtype", "elements", "vectorised",
+                  *present], rows, numeric=set(range(3, 5 + len(present))))
+
+
 def peers(dataset: Dataset) -> list[Block]:
-    """actbench's vectorised kernels against each vendor library and PyTorch the dataset holds."""
+    """actbench's vectorised kernels against each vendor library and PyTorch the dataset holds: side
+    by side at the largest size, then the ratio of their times at every size, peer by peer."""
     blocks: list[Block] = []
     for (device,), group in grouped(representative(dataset.cases.values()), "device").items():
-        for peer in PEERS:
-            if table := _peer_table(group, peer):
-                blocks += [Heading(f"vectorised against {peer}, {device}", 4), table]
+        present = [p for p in PEERS if any(c.key.implementation == p for c in group)]
+        tables = [(p, t) for p in present if (t := _peer_table(group, p))]
+        if not tables:
+            continue
+        blocks += [Heading(f"Side by side, {device}", 4),
+                   _side_by_side(group, [p for p, _ in tables])]
+        for peer, table in tables:
+            blocks += [Heading(f"vectorised against {peer}, {device}", 4), table]
     if not blocks:
         return []
     return [Heading("Against the vendor libraries and PyTorch", 3),
-            Paragraph("Each cell is the peer's median time over vectorised's at that size: above 1 "
-                      "vectorised is faster. The last column names the sizes where the peer is "
-                      "faster beyond the noise: a two-sided Mann-Whitney U test over the two "
-                      f"cases' repetition times at p < {ALPHA} ('-' where the repetitions are too "
-                      "few for the test)."), *blocks]
+            Paragraph("Side by side: GB/s and, in brackets, the fraction of the copy peak that "
+                      "actbench's run measured (one yardstick for every column), at the largest "
+                      "size where vectorised and a peer both ran. Then, "
+                      "peer by peer, each cell is the peer's median time over vectorised's at "
+                      "that size: above 1 vectorised is faster. The last column names the sizes "
+                      "where the peer is faster beyond the noise: a two-sided Mann-Whitney U test "
+                      f"over the two cases' repetition times at p < {ALPHA} ('-' where the "
+                      "repetitions are too few for the test)."), *blocks]

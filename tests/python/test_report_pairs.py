@@ -115,9 +115,10 @@ def test_fusion_is_left_out_of_a_run_without_pairs(dataset):
 def test_peers_are_timed_against_vectorised_at_every_size(dataset):
     blocks = report_pairs.peers(dataset)
     headings = [b.text for b in blocks if isinstance(b, report_pairs.Heading)]
-    assert headings == ["Against the vendor libraries and PyTorch",
-                        "vectorised against onednn, cpu", "vectorised against cudnn, cuda:0"]
-    onednn = blocks[3]
+    assert headings == ["Against the vendor libraries and PyTorch", "Side by side, cpu",
+                        "vectorised against onednn, cpu", "Side by side, cuda:0",
+                        "vectorised against cudnn, cuda:0"]
+    onednn = blocks[5]
     assert onednn.headers == ["activation", "direction", "dtype", "4K", "1M", "16M",
                               "onednn faster at (p < 0.05)"]
     row = next(r for r in _rows(onednn) if (r["activation"], r["direction"]) == ("relu", "forward"))
@@ -144,3 +145,26 @@ def test_a_peer_faster_beyond_the_noise_is_named_and_untestable_pairs_are_not_ju
     assert rows[("gelu", "backward")]["torch faster at (p < 0.05)"] == "4K"
     assert rows[("relu", "forward")]["torch faster at (p < 0.05)"] == "-"
     assert results_factory.REPETITIONS >= actbench_stats.repetitions_for_u_test(0.05)
+
+
+def test_side_by_side_holds_every_peer_at_the_largest_size_against_one_peak(dataset):
+    ours = _case(dataset, "vectorised", activation="gelu", direction="forward", device="cpu",
+                 elements=1 << 20)
+    torch = _add(dataset, ours, "torch", 2.0)
+    torch = replace(torch, gbps=ours.gbps / 2, peak_gbps=ours.peak_gbps / 3)   # its own copy
+    dataset.cases[torch.key] = torch
+    table = report_pairs.peers(dataset)[3]
+    assert table.headers == ["activation", "direction", "dtype", "elements", "vectorised",
+                             "onednn", "torch"]
+    rows = {(r["activation"], r["direction"]): r for r in _rows(table)}
+    at_16m = _case(dataset, "vectorised", activation="gelu", direction="forward", device="cpu",
+                   elements=16 << 20)
+    onednn = _case(dataset, "onednn", activation="gelu", direction="forward", device="cpu",
+                   elements=16 << 20)
+    gelu = rows[("gelu", "forward")]
+    assert gelu["elements"] == "16M"   # torch ran at 1M only: the largest size is onednn's
+    assert gelu["vectorised"] == f"{at_16m.gbps:.1f} ({at_16m.gbps / at_16m.peak_gbps:.0%})"
+    assert gelu["onednn"] == f"{onednn.gbps:.1f} ({onednn.gbps / at_16m.peak_gbps:.0%})"
+    assert gelu["torch"] == "-"
+    assert report_pairs._rate_text(torch, ours.peak_gbps) == (
+        f"{ours.gbps / 2:.1f} ({ours.gbps / 2 / ours.peak_gbps:.0%})")
