@@ -13,23 +13,30 @@
 
 namespace actbench::cuda {
 
-// Dynamic shared memory a block may use without opting in: it caps the channels a block counts.
-inline constexpr std::size_t kMaxZeroCounterBytes = 48 * 1024;
-
 // An op that counts zeros derives from this: it brings the block hooks map_kernel calls.
 struct ZeroCounter {
   unsigned long long* counts;  // width per-channel counters, then their total (ZeroCount memory)
   std::int64_t width;          // output channels
 
+  // Shared memory a block may use without opting in, less block_end's warp totals.
+  static constexpr std::size_t kMaxCounterBytes = 48 * 1024 - kBlockThreads / 32 * sizeof(unsigned long long);
+
+  // A block's counters: channel c at word c + c / 32. One add instruction takes element j of
+  // consecutive packs, W channels apart across the lanes: packed, every 32 / W-th lane would hit the
+  // same bank (8-way for 16-bit types), and shared atomics on one bank serialise. The padding word per
+  // 32 channels moves each lane of such an add to its own bank, for every W.
+  __host__ __device__ static constexpr std::int64_t slot(std::int64_t c) { return c + c / 32; }
+
   static ZeroCounter of(ZeroCount* counts, std::int64_t width) {
-    if (static_cast<std::size_t>(width) * sizeof(unsigned) > kMaxZeroCounterBytes) {
+    const ZeroCounter counter{reinterpret_cast<unsigned long long*>(counts), width};
+    if (counter.block_shared_bytes() > kMaxCounterBytes) {
       throw std::runtime_error(std::to_string(width) + " output channels do not fit a block's " +
-                               std::to_string(kMaxZeroCounterBytes / 1024) + " KiB of shared-memory zero counters");
+                               std::to_string(kMaxCounterBytes) + " bytes of shared-memory zero counters");
     }
-    return {reinterpret_cast<unsigned long long*>(counts), width};
+    return counter;
   }
 
-  std::size_t block_shared_bytes() const { return static_cast<std::size_t>(width) * sizeof(unsigned); }
+  std::size_t block_shared_bytes() const { return static_cast<std::size_t>(slot(width - 1) + 1) * sizeof(unsigned); }
 
   __device__ static unsigned* block_counts() {
     extern __shared__ unsigned zero_counts_of_block[];
@@ -37,7 +44,7 @@ struct ZeroCounter {
   }
 
   __device__ void block_begin() const {
-    for (std::int64_t c = threadIdx.x; c < width; c += kBlockThreads) block_counts()[c] = 0;
+    for (std::int64_t c = threadIdx.x; c < width; c += kBlockThreads) block_counts()[slot(c)] = 0;
   }
 
   // The W stored values of a pack whose first element is in channel c.
@@ -52,7 +59,7 @@ struct ZeroCounter {
 
   template <class T>
   __device__ void add(T stored, std::int64_t c) const {
-    if (DTypeTraits<T>::load(stored) == 0) atomicAdd(&block_counts()[c], 1u);
+    if (DTypeTraits<T>::load(stored) == 0) atomicAdd(&block_counts()[slot(c)], 1u);
   }
 
   // One atomic per nonzero channel count, and one per block for the total (reduced in the block
@@ -61,7 +68,7 @@ struct ZeroCounter {
     __shared__ unsigned long long warp_totals[kBlockThreads / 32];
     unsigned long long mine = 0;
     for (std::int64_t c = threadIdx.x; c < width; c += kBlockThreads) {
-      const unsigned n = block_counts()[c];
+      const unsigned n = block_counts()[slot(c)];
       if (n != 0) atomicAdd(&counts[c], static_cast<unsigned long long>(n));
       mine += n;
     }
