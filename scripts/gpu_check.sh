@@ -80,7 +80,7 @@ timeout 10 nvidia-smi -q >>"$out/gpu.txt" 2>&1
 
 # Never run on a GPU: committed after the H100 session (the GEMM layers, the zero statistics), or
 # maybe not reached there (the cuDNN graph API).
-new_tests='*gemm_cuda*:*gemm_mask_cuda*:*_stats_cuda_*:ZeroStats.Cuda*:Cudnn.*'
+new_tests='*gemm_cuda*:*gemm_mask_cuda*:*_stats_cuda_*:ZeroStats.Cuda*:Cudnn.*:GpuLibraries.*'
 graph_tests='*cudnn_graph_cuda*'
 gpu_tests="*cuda*:Misaligned/CudaKernel.*-$new_tests:$graph_tests"
 sweep_impls=naive,vectorised,inplace,fused_bias,unfused_bias,cudnn,cudnn_graph

@@ -2,8 +2,9 @@
 // a SIMD block, odd lengths and channel counts, and inputs that reach every branch and special value.
 #include <gtest/gtest.h>
 
-#include <stdexcept>
+#include <algorithm>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,8 @@ class RegisteredCase : public ::testing::TestWithParam<std::size_t> {
 constexpr Shape kShapes[] = {{1, 1}, {1, 7}, {1, 31}, {3, 17}, {8, 125}, {64, 64}, {1, 4099}, {257, 256}};
 // GEMM layers (M x N x K): one element, odd sizes, past a block of oneDNN's and cuBLASLt's tiles, and
 // rows of 256 outputs, the multiple of 128 bits that cuBLASLt's ReLU mask needs.
-constexpr Shape kGemmShapes[] = {{1, 1, 1}, {3, 17, 5}, {64, 64, 64}, {33, 130, 257}, {257, 96, 128}, {35, 256, 72}};
+constexpr Shape kMaskedGemmShape{35, 256, 72};
+constexpr Shape kGemmShapes[] = {{1, 1, 1}, {3, 17, 5}, {64, 64, 64}, {33, 130, 257}, {257, 96, 128}, kMaskedGemmShape};
 // On the GPU also a tensor larger than one wave of the grid-stride kernels (~4M elements on an H100).
 constexpr Shape kGpuShape{8193, 1024};
 constexpr InputKind kInputs[] = {InputKind::wide, InputKind::special, InputKind::mixed};
@@ -70,6 +72,32 @@ TEST_P(RegisteredCase, MatchesFloat64Reference) {
     }
   }
   if (validated == 0) GTEST_SKIP() << "cannot run here: " << rejected;
+}
+
+// Above, a library that rejects every shape reads as skipped. On a GPU each of them must run the case
+// they all have, f32 relu forward: a failure to build it there is a bug, not a skip.
+TEST(GpuLibraries, RunF32ReluForward) {
+  if (gpu_count() == 0) GTEST_SKIP() << gpu_unavailable_reason();
+  const ExecContext ctx{.threads = 2};
+  for (const char* implementation : {"cudnn", "cudnn_graph", "fused_gemm", "fused_gemm_mask", "unfused_gemm"}) {
+    const std::string id = std::string("relu/forward/") + implementation + "/cuda/f32";
+    const auto& cases = registry().cases();
+    const auto c = std::find_if(cases.begin(), cases.end(), [&](const Case& k) { return k.id() == id; });
+    ASSERT_NE(c, cases.end()) << id << " is not registered";
+    CaseData data(*c, c->signature.gemm ? kMaskedGemmShape : Shape{64, 64}, InputKind::mixed, 1);
+    Runner run;
+    try {
+      run = c->prepare(data.operands(), ctx);
+    } catch (const std::runtime_error& e) {
+      ADD_FAILURE() << id << " did not prepare on this GPU: " << e.what();
+      continue;
+    }
+    data.reset();
+    run();
+    synchronize(c->device, ctx);
+    const ValidationResult r = data.validate();
+    EXPECT_TRUE(r.passed) << id << ": " << r.first_mismatch;
+  }
 }
 
 std::vector<std::size_t> all_indices() {
