@@ -2,6 +2,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -113,6 +114,11 @@ Runner prepare_matmul(Epilogue epilogue, DType dtype, const Operands& o, const E
   const Preference preference(raw_preference);
   AB_CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(preference.get(), CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES,
                                                        &kWorkspaceBytes, sizeof(kWorkspaceBytes)));
+  // A split-K algorithm may add its partial sums in the output type (in place, or in a workspace of
+  // it): in f16/bf16 that rounds the sum several times, past the f32 accumulation the validation allows.
+  const std::uint32_t reductions = CUBLASLT_REDUCTION_SCHEME_NONE | CUBLASLT_REDUCTION_SCHEME_COMPUTE_TYPE;
+  AB_CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(preference.get(), CUBLASLT_MATMUL_PREF_REDUCTION_SCHEME_MASK,
+                                                       &reductions, sizeof(reductions)));
   cublasLtMatmulHeuristicResult_t heuristic{};
   int found = 0;
   AB_CUBLAS_CHECK(cublasLtMatmulAlgoGetHeuristic(plan->handle, desc, plan->w.get(), plan->x.get(), plan->y.get(),
