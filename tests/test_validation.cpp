@@ -209,23 +209,46 @@ TEST(Validation, AnUnwrittenRowOutsideTheGemmReferenceFails) {
   EXPECT_NE(r.first_mismatch.find(first), std::string::npos) << r.first_mismatch;
 }
 
-TEST(Validation, AnUnwrittenMaskRowOutsideTheGemmReferenceFails) {
-  // The CPU has no fused_gemm_mask: the CPU layer, then its mask derived from y, as the epilogue writes it.
+// The CPU has no fused_gemm_mask: the CPU layer, then its mask derived from y, as the epilogue writes it;
+// `tamper` then changes the mask.
+Case cpu_layer_with_mask(std::function<void(std::uint8_t* mask)> tamper = {}) {
   const Case* c = registry().find("relu/forward/fused_gemm/cpu/f32");
-  ASSERT_NE(c, nullptr);
+  EXPECT_NE(c, nullptr);
   Case masked = *c;
   masked.signature.mask_out = true;
-  masked.prepare = [c](const Operands& op, const ExecContext& ctx) -> Runner {
-    return [op, layer = c->prepare(op, ctx)] {
+  masked.prepare = [c, tamper](const Operands& op, const ExecContext& ctx) -> Runner {
+    return [op, tamper, layer = c->prepare(op, ctx)] {
       layer();
       const auto* y = static_cast<const float*>(op.out);
       const auto bits = relu_mask(std::vector<double>(y, y + op.shape.elements()));
       std::copy(bits.begin(), bits.end(), static_cast<std::uint8_t*>(op.mask));
+      if (tamper) tamper(static_cast<std::uint8_t*>(op.mask));
     };
   };
-  const ValidationResult r = validate_with_row_unwritten(masked, true);
+  return masked;
+}
+
+TEST(Validation, AnUnwrittenMaskRowOutsideTheGemmReferenceFails) {
+  const ValidationResult r = validate_with_row_unwritten(cpu_layer_with_mask(), true);
   EXPECT_FALSE(r.passed);
   EXPECT_GT(r.mismatches, 0);
+  EXPECT_EQ(r.first_mismatch.rfind("mask", 0), 0u) << r.first_mismatch;
+}
+
+TEST(Validation, AMaskBitSetWhereF32ReluIsZeroOutsideTheGemmReferenceFails) {
+  const Case masked = cpu_layer_with_mask([](std::uint8_t* mask) {
+    std::fill_n(mask + kUnsampledRow * kLayer.channels / 8, kLayer.channels / 8, std::uint8_t{0xFF});
+  });
+  CaseData data(masked, kLayer, InputKind::mixed, 7);
+  const Runner run = masked.prepare(data.operands(), ExecContext{.threads = 2});
+  data.reset();
+  run();
+  const auto* y = static_cast<const float*>(data.operands().out) + kUnsampledRow * kLayer.channels;
+  const auto zeros = std::count(y, y + kLayer.channels, 0.0f);
+  ASSERT_GT(zeros, 0);
+  const ValidationResult r = data.validate();
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.mismatches, zeros);
   EXPECT_EQ(r.first_mismatch.rfind("mask", 0), 0u) << r.first_mismatch;
 }
 
