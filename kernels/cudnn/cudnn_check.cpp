@@ -13,12 +13,16 @@ std::string where(const char* call, const char* file, int line) {
 
 }  // namespace
 
+std::string last_error_detail() {
+  std::array<char, 1024> detail{};
+  cudnnGetLastErrorString(detail.data(), detail.size());
+  return detail.data();
+}
+
 std::string status_message(cudnnStatus_t status) {
   std::string message = cudnnGetErrorString(status);
   // The status alone is often just NOT_SUPPORTED; cuDNN keeps the detailed reason per thread.
-  std::array<char, 1024> detail{};
-  cudnnGetLastErrorString(detail.data(), detail.size());
-  if (detail[0] != '\0') message += std::string(" (") + detail.data() + ")";
+  if (const std::string detail = last_error_detail(); !detail.empty()) message += " (" + detail + ")";
   return message;
 }
 

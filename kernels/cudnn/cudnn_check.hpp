@@ -13,6 +13,9 @@ static_assert(CUDNN_MAJOR >= 9, "the cuDNN families need cuDNN 9 (cudnnGetLastEr
 
 namespace actbench::cudnn {
 
+// cuDNN's detailed message for this thread's last error ("" when it has none).
+std::string last_error_detail();
+
 // "CUDNN_STATUS_NOT_SUPPORTED (cuDNN's detailed message for this thread's last error)".
 std::string status_message(cudnnStatus_t status);
 

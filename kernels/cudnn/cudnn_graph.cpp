@@ -174,6 +174,10 @@ Plan execution_plan(cudnnHandle_t handle, const BackendDescriptor& graph) {
     std::vector<BackendDescriptor> configs =
         heuristics.get_descriptors(CUDNN_ATTR_ENGINEHEUR_RESULTS, CUDNN_BACKEND_ENGINECFG_DESCRIPTOR);
     refusals += ": " + std::to_string(configs.size()) + " engine configs";
+    // Heuristics that finalize with no config (a dtype no engine takes) leave their reason behind.
+    if (configs.empty()) {
+      if (const std::string why = last_error_detail(); !why.empty()) refusals += " (" + why + ")";
+    }
     for (BackendDescriptor& config : configs) {
       BackendDescriptor plan(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR);
       plan.set(CUDNN_ATTR_EXECUTION_PLAN_HANDLE, CUDNN_TYPE_HANDLE, 1, &handle);
