@@ -7,8 +7,8 @@
 
 namespace actbench {
 
-// GFLOP/s (1e9 FLOP/s) of the best of a few runs after a warm-up (on a GPU, samples timed with events
-// as the layers are). `layer` is rows x channels x depth.
+// GFLOP/s (1e9 FLOP/s) of the best of a few runs after a warm-up, at least half a second of them on a
+// CPU (on a GPU, samples timed with events as the layers are). `layer` is rows x channels x depth.
 // Throws std::runtime_error when the product cannot run in this dtype here, or does not fit in memory.
 double measure_matmul_gflops(Device device, DType dtype, Shape layer, const ExecContext& ctx);
 
