@@ -45,8 +45,9 @@ Selection (comma-separated lists; default: everything registered):
                        of 4 from L1-resident up to >= 4x the last-level cache in each dtype (CPU)
                        or >= 8x L2 in the smallest selected dtype (GPU)
   --gemm-shapes=LIST   the GEMM cases' layers as MxNxK (x: M x K, W: K x N, y: M x N). Default:
-                       4096x4096x4096 and 8192x3072x768 (BERT-base's MLP over 8192 tokens);
-                       --quick: 256x3072x768. --sizes does not apply to them
+                       4096x4096x4096, 8192x3072x768 (BERT-base's MLP over 8192 tokens) and
+                       8192x3072x64 (a rank-64 LoRA up-projection, where the activation pass is a
+                       fifth of the layer); --quick: 256x3072x768. --sizes does not apply to them
   --inputs=LIST        input distributions: )" << inputs << R"( (default: mixed)
   --threads=N          CPU worker threads (default: every CPU this process may use)
   --l2=MODE            GPU cache state: cold (L2 flushed before each sample, default), hot, both
