@@ -5,7 +5,12 @@
 
 namespace actbench::cudnn {
 
-cudnnHandle_t handle_for(const ExecContext& ctx) {
+cudnnHandle_t StreamHandle::bound() const {
+  AB_CUDNN_CHECK(cudnnSetStream(handle, static_cast<cudaStream_t>(stream)));
+  return handle;
+}
+
+StreamHandle handle_for(const ExecContext& ctx) {
   thread_local cuda::ThreadDeviceHandles<cudnnHandle_t, cudnnDestroy> handles;
   AB_CUDA_CHECK(cudaSetDevice(ctx.device_index));
   cudnnHandle_t handle = handles.get(ctx.device_index, [] {
@@ -13,8 +18,9 @@ cudnnHandle_t handle_for(const ExecContext& ctx) {
     AB_CUDNN_CHECK(cudnnCreate(&created));
     return created;
   });
-  AB_CUDNN_CHECK(cudnnSetStream(handle, static_cast<cudaStream_t>(ctx.stream)));
-  return handle;
+  const StreamHandle bound{handle, ctx.stream};
+  bound.bound();
+  return bound;
 }
 
 void DeviceFree::operator()(void* p) const {

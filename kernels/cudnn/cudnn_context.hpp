@@ -10,10 +10,18 @@
 
 namespace actbench::cudnn {
 
+// The calling thread's handle for a device and the stream one case enqueues on. Every case prepared on
+// the thread shares the handle, so a runner binds its own stream before each call (a host-side
+// setting: no work on the GPU, nothing inside a captured graph).
+struct StreamHandle {
+  cudnnHandle_t handle = nullptr;
+  void* stream = nullptr;  // cudaStream_t
+  cudnnHandle_t bound() const;
+};
+
 // The calling thread's handle for ctx.device_index (created on first use, destroyed when the thread
-// ends), made current on that device and bound to ctx.stream. Called from Prepare only: the handle
-// keeps that stream for the runners prepared with it.
-cudnnHandle_t handle_for(const ExecContext& ctx);
+// ends), made current on that device and bound to ctx.stream.
+StreamHandle handle_for(const ExecContext& ctx);
 
 struct DeviceFree {
   void operator()(void* p) const;

@@ -218,16 +218,18 @@ class GraphRun {
         tensors_(tensors(bindings_, dtype, op.shape)),
         pointwise_(pointwise(act, direction, dtype)),
         operation_(operation(pointwise_, bindings_, tensors_)),
-        graph_(operation_graph(handle_, operation_)),
-        plan_(execution_plan(handle_, graph_)),
+        graph_(operation_graph(handle_.handle, operation_)),
+        plan_(execution_plan(handle_.handle, graph_)),
         workspace_(allocate_device(
             static_cast<std::size_t>(plan_.plan.get_int64(CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE)))),
         variant_pack_(variant_pack(bindings_, workspace_.get())) {}
 
-  void operator()() const { AB_CUDNN_CHECK(cudnnBackendExecute(handle_, plan_.plan.get(), variant_pack_.get())); }
+  void operator()() const {
+    AB_CUDNN_CHECK(cudnnBackendExecute(handle_.bound(), plan_.plan.get(), variant_pack_.get()));
+  }
 
  private:
-  cudnnHandle_t handle_;
+  StreamHandle handle_;
   std::vector<Binding> bindings_;
   std::vector<BackendDescriptor> tensors_;
   BackendDescriptor pointwise_;

@@ -108,19 +108,19 @@ class LegacyRun {
     if (direction_ == Direction::forward) {
       forward(op_.x, op_.out);
     } else {
-      AB_CUDNN_CHECK(cudnnActivationBackward(handle_, activation_.get(), one(dtype_), tensor_.get(), y_.get(),
-                                             tensor_.get(), op_.dy, tensor_.get(), op_.x, zero(dtype_),
+      AB_CUDNN_CHECK(cudnnActivationBackward(handle_.bound(), activation_.get(), one(dtype_), tensor_.get(),
+                                             y_.get(), tensor_.get(), op_.dy, tensor_.get(), op_.x, zero(dtype_),
                                              tensor_.get(), op_.out));
     }
   }
 
  private:
   void forward(const void* x, void* y) const {
-    AB_CUDNN_CHECK(cudnnActivationForward(handle_, activation_.get(), one(dtype_), tensor_.get(), x, zero(dtype_),
-                                          tensor_.get(), y));
+    AB_CUDNN_CHECK(cudnnActivationForward(handle_.bound(), activation_.get(), one(dtype_), tensor_.get(), x,
+                                          zero(dtype_), tensor_.get(), y));
   }
 
-  cudnnHandle_t handle_;
+  StreamHandle handle_;
   DType dtype_;
   Direction direction_;
   Operands op_;
