@@ -90,6 +90,7 @@ void PointSession::build(std::size_t index) {
   // that is a skip with its reason, not an error.
   try {
     ctx = context_for(p);
+    ctx.library_kernel = &out.library_kernel;
     active->data = std::make_unique<CaseData>(*p.c, p.shape, p.input, seed_, p.device_index);
     active->run = p.c->prepare(active->data->operands(), ctx);
     if (p.c->signature.inplace) {

@@ -35,6 +35,7 @@ struct PointOutcome {
   ValidationResult validation;
   std::optional<double> sparsity;                 // forward cases: fraction of exactly-zero outputs
   std::optional<double> launch_overhead_seconds;  // GPU points whose working set fits in L2
+  std::string library_kernel;                     // vendor cases: the kernel the library chose (Prepare)
   // When it was timed, on the run's clock: from the end of its first validation to the moment its
   // tensors were last released (its repetitions spread across the run when they are interleaved).
   double timed_from_s = 0;

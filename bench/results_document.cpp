@@ -67,6 +67,7 @@ void add_point_fields(nlohmann::json& entry, const Point& p, const PointOutcome&
   entry["validation"] = validation_json(out.validation, false);
   if (out.sparsity) entry["sparsity"] = *out.sparsity;
   if (out.launch_overhead_seconds) entry["launch_overhead_ns"] = *out.launch_overhead_seconds * 1e9;
+  if (!out.library_kernel.empty()) entry["library_kernel"] = out.library_kernel;
   if (is_time(entry)) {
     const double seconds = entry.at("real_time").get<double>() * seconds_per(entry.at("time_unit").get<std::string>());
     const double gbps = gigabytes_per_second(bytes, seconds);

@@ -76,6 +76,10 @@ struct ExecContext {
   // CPU: the last-level cache. A pass that touches more than this writes its output with
   // non-temporal stores (0: never), since the cache could not keep it until it is read again.
   std::int64_t cache_bytes = 0;
+  // Where Prepare records which of its kernels a vendor library chose, when it chooses (oneDNN's
+  // implementation, cuDNN's engine, cuBLASLt's algorithm); results report it beside the time. Null: not
+  // asked.
+  std::string* library_kernel = nullptr;
 };
 
 // A runner does the case's work once; setting up (library handles, descriptors, plans) happens in

@@ -64,7 +64,7 @@ OPTIONAL_ENTRY_FIELDS: dict[str, tuple[type, ...]] = {
     "flop": (int,), "gflops": _NUMBER_OR_NULL, "peak_gflops": _NUMBER,
     "fraction_of_matmul_peak": _NUMBER_OR_NULL, "fraction_of_local_peak": _NUMBER_OR_NULL,
     "local_peak_gbps": _NUMBER, "same_size_copy_gbps": _NUMBER,
-    "fraction_of_same_size_copy": _NUMBER_OR_NULL,
+    "fraction_of_same_size_copy": _NUMBER_OR_NULL, "library_kernel": (str,),
 }
 DEVICE_PATTERN = re.compile(r"cpu|cuda(:[0-9]+)?")
 
@@ -121,6 +121,8 @@ class Case:
     # CPU: a copy moving the case's bytes, measured just before it: the roof of the cache its
     # working set lives in (absent for GPU cases and in older results)
     same_size_copy_gbps: float | None = None
+    # Vendor cases: which of its kernels the library chose ("jit:avx512_core", a cuDNN engine, ...)
+    library_kernel: str | None = None
 
     @property
     def fraction_of_same_size_copy(self) -> float | None:
@@ -495,7 +497,8 @@ def _build_case(results: Results, key: CaseKey, entries: list[dict[str, Any]]) -
                 fraction_of_matmul_peak=gflops / roof if gflops and roof else None,
                 fraction_of_local_peak=(_positive(median_entry.get("fraction_of_local_peak"))
                                         if median_entry else None),
-                same_size_copy_gbps=_positive(summary.get("same_size_copy_gbps")))
+                same_size_copy_gbps=_positive(summary.get("same_size_copy_gbps")),
+                library_kernel=summary.get("library_kernel"))
 
 
 def results_from_document(path: Path, data: dict[str, Any]) -> Results:

@@ -9,10 +9,10 @@ table (the best implementation per activation, direction, dtype and device at th
 with GB/s, fraction of the measured peak and its speedup over naive and the vendor library), the
 GEMM layers (fused epilogue against matmul + separate pass, GFLOP/s against the matmul roof), what
 fusing the bias and the zero statistics into the activation's pass saves, vectorised against the
-vendor libraries and PyTorch (a torch_peer.py file given beside the run) at every size, the
-validation status (accuracy, failures, skipped cases and why) and the charts of plot.py. The
-output's extension picks the format: .html embeds the charts as base64 PNG; .md writes them to a
-folder beside it, <name>_charts/.
+vendor libraries and PyTorch (a torch_peer.py file given beside the run) at every size, the kernels
+the vendor libraries chose, the validation status (accuracy, failures, skipped cases and why) and
+the charts of plot.py. The output's extension picks the format: .html embeds the charts as base64
+PNG; .md writes them to a folder beside it, <name>_charts/.
 """
 from __future__ import annotations
 
@@ -241,6 +241,30 @@ def skipped(dataset: Dataset) -> list[Block]:
                    "dtypes"], rows, numeric={3})]
 
 
+def library_kernels(dataset: Dataset) -> list[Block]:
+    """Which of its kernels each vendor library chose, one row per implementation, device, dtype and
+    kernel, with the cases that ran it."""
+    groups: dict[tuple[str, str, str, str], list[Case]] = defaultdict(list)
+    for c in dataset.cases.values():
+        if c.library_kernel:
+            groups[(c.key.implementation, c.key.device, c.key.dtype, c.library_kernel)].append(c)
+    if not groups:
+        return []
+
+    def values(cases: list[Case], name: str) -> str:
+        return ", ".join(dict.fromkeys(str(getattr(c.key, name)) for c in cases))
+
+    rows = [[*key, str(len(cases)), values(cases, "activation"), values(cases, "direction"),
+             ", ".join(dict.fromkeys(c.key.layer or format_elements(c.key.elements) for c in cases))]
+            for key, cases in sorted(groups.items())]
+    return [Heading("The library kernels that ran", 3),
+            Paragraph("What each vendor library chose among its own kernels, as it names them "
+                      "(oneDNN's implementation, cuDNN's engine and the heuristic that listed it, "
+                      "cuBLASLt's algorithm): a slow vendor point often ran a generic kernel."),
+            Table(["implementation", "device", "dtype", "library kernel", "cases", "activations",
+                   "directions", "sizes"], rows, numeric={4})]
+
+
 def _renamed(charts: Iterable, prefix: str) -> Iterable:
     for chart in charts:
         yield replace(chart, name=f"{prefix}{chart.name}")
@@ -265,6 +289,7 @@ def build(results: list[Results], curves: dict[str, Any] | None,
         blocks += gemm_layers(dataset)
         blocks += fusion(dataset)
         blocks += peers(dataset)
+        blocks += library_kernels(dataset)
         blocks += validation(dataset)
         blocks += skipped(dataset)
         blocks.append(Heading("Charts", 3))

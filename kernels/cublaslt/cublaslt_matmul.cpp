@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "kernels/cublaslt/cublaslt_check.hpp"
 #include "kernels/cuda/cuda_check.hpp"
@@ -62,6 +63,22 @@ cublasLtEpilogue_t epilogue_of(Epilogue e) {
 template <class Value>
 void set(cublasLtMatmulDesc_t desc, cublasLtMatmulDescAttributes_t attribute, const Value& value) {
   AB_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(desc, attribute, &value, sizeof(value)));
+}
+
+// Which of cuBLASLt's kernels the heuristic chose: "algo 21, tile 18, stages 2, split-K 1, reduction 0".
+std::string describe(const cublasLtMatmulAlgo_t& algo) {
+  std::string text;
+  for (const auto& [attribute, name] : {std::pair{CUBLASLT_ALGO_CONFIG_ID, "algo"},
+                                        std::pair{CUBLASLT_ALGO_CONFIG_TILE_ID, "tile"},
+                                        std::pair{CUBLASLT_ALGO_CONFIG_STAGES_ID, "stages"},
+                                        std::pair{CUBLASLT_ALGO_CONFIG_SPLITK_NUM, "split-K"},
+                                        std::pair{CUBLASLT_ALGO_CONFIG_REDUCTION_SCHEME, "reduction"}}) {
+    std::int32_t value = 0;  // each of these is a 32-bit integer
+    std::size_t written = 0;
+    AB_CUBLAS_CHECK(cublasLtMatmulAlgoConfigGetAttribute(&algo, attribute, &value, sizeof(value), &written));
+    text += (text.empty() ? "" : ", ") + std::string(name) + " " + std::to_string(value);
+  }
+  return text;
 }
 
 // Everything one prepared matmul keeps alive; shared by the runner's copies.
@@ -129,6 +146,7 @@ Runner prepare_matmul(Epilogue epilogue, DType dtype, const Operands& o, const E
                              (epilogue == Epilogue::none ? "" : " with this epilogue"));
   }
   plan->algo = heuristic.algo;
+  if (ctx.library_kernel) *ctx.library_kernel = describe(plan->algo);
   plan->workspace = cuda::allocate_device(ctx.device_index, kWorkspaceBytes);
 
   const Runner run = [plan, w = o.weights, x = o.x, y = o.out, f64, stream = static_cast<cudaStream_t>(ctx.stream)] {

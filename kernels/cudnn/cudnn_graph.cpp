@@ -153,7 +153,20 @@ BackendDescriptor operation_graph(cudnnHandle_t handle, const BackendDescriptor&
 struct Plan {
   BackendDescriptor engine_config;
   BackendDescriptor plan;
+  std::string engine;  // "engine 5 (heuristics A)": which of cuDNN's engines runs it
 };
+
+// The global index of the config's engine, for the results; "?" where cuDNN does not say, which must
+// not stop a plan that runs.
+std::string engine_index(const BackendDescriptor& config) {
+  try {
+    const std::vector<BackendDescriptor> engine =
+        config.get_descriptors(CUDNN_ATTR_ENGINECFG_ENGINE, CUDNN_BACKEND_ENGINE_DESCRIPTOR);
+    if (!engine.empty()) return std::to_string(engine.front().get_int64(CUDNN_ATTR_ENGINE_GLOBAL_INDEX));
+  } catch (const std::runtime_error&) {
+  }
+  return "?";
+}
 
 // The first engine configuration that finalizes, in the order of heuristic mode A, then FALLBACK
 // (which is where cuDNN lists its generic memory-bound engines). None: the combination is skipped
@@ -183,7 +196,10 @@ Plan execution_plan(cudnnHandle_t handle, const BackendDescriptor& graph) {
       plan.set(CUDNN_ATTR_EXECUTION_PLAN_HANDLE, CUDNN_TYPE_HANDLE, 1, &handle);
       plan.set(CUDNN_ATTR_EXECUTION_PLAN_ENGINE_CONFIG, config);
       const cudnnStatus_t status = plan.try_finalize();
-      if (status == CUDNN_STATUS_SUCCESS) return Plan{std::move(config), std::move(plan)};
+      if (status == CUDNN_STATUS_SUCCESS) {
+        std::string engine = "engine " + engine_index(config) + " (" + mode_name + ")";
+        return Plan{std::move(config), std::move(plan), std::move(engine)};
+      }
       refusals += ", refused with " + status_message(status);
     }
   }
@@ -222,7 +238,9 @@ class GraphRun {
         plan_(execution_plan(handle_.handle, graph_)),
         workspace_(allocate_device(
             static_cast<std::size_t>(plan_.plan.get_int64(CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE)))),
-        variant_pack_(variant_pack(bindings_, workspace_.get())) {}
+        variant_pack_(variant_pack(bindings_, workspace_.get())) {
+    if (ctx.library_kernel) *ctx.library_kernel = plan_.engine;
+  }
 
   void operator()() const {
     AB_CUDNN_CHECK(cudnnBackendExecute(handle_.bound(), plan_.plan.get(), variant_pack_.get()));

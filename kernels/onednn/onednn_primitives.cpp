@@ -38,10 +38,11 @@ dnnl::primitive_attr user_scratchpad() {
   return attr;
 }
 
-Runner make_runner(const dnnl::primitive_desc& pd, Args args, int threads, std::string what) {
+Runner make_runner(const dnnl::primitive_desc& pd, Args args, const ExecContext& ctx, std::string what) {
+  if (ctx.library_kernel) *ctx.library_kernel = pd.impl_info_str();
   const memory::desc scratchpad = pd.scratchpad_desc();
   if (scratchpad.get_size() > 0) args.emplace(DNNL_ARG_SCRATCHPAD, memory(scratchpad, cpu_engine()));
-  return [primitive = dnnl::primitive(pd), args = std::move(args), threads, what = std::move(what)] {
+  return [primitive = dnnl::primitive(pd), args = std::move(args), threads = ctx.threads, what = std::move(what)] {
     const ThreadLimit limit(threads);
     checked(what, [&] {
       primitive.execute(cpu_stream(), args);
@@ -50,8 +51,8 @@ Runner make_runner(const dnnl::primitive_desc& pd, Args args, int threads, std::
   };
 }
 
-Runner eltwise(const Operation& op, memory::data_type type, Direction direction, const Operands& o, int threads,
-               std::string what) {
+Runner eltwise(const Operation& op, memory::data_type type, Direction direction, const Operands& o,
+               const ExecContext& ctx, std::string what) {
   const memory::desc data({o.shape.rows, o.shape.channels}, type, memory::format_tag::ab);
   const dnnl::primitive_attr attr = user_scratchpad();
   const auto forward_pd = [&](dnnl::prop_kind kind) {
@@ -59,7 +60,7 @@ Runner eltwise(const Operation& op, memory::data_type type, Direction direction,
   };
   if (direction == Direction::forward) {
     return make_runner(forward_pd(dnnl::prop_kind::forward_inference),
-                       {{DNNL_ARG_SRC, wrap(data, o.x)}, {DNNL_ARG_DST, wrap(data, o.out)}}, threads, std::move(what));
+                       {{DNNL_ARG_SRC, wrap(data, o.x)}, {DNNL_ARG_DST, wrap(data, o.out)}}, ctx, std::move(what));
   }
   // The plain algorithm (not *_use_dst_for_bwd) takes the forward input: dx = dy * f'(x), our semantics.
   const dnnl::eltwise_backward::primitive_desc pd({op.algorithm, data, data, op.alpha, op.beta}, attr, cpu_engine(),
@@ -67,11 +68,11 @@ Runner eltwise(const Operation& op, memory::data_type type, Direction direction,
   return make_runner(pd,
                      {{DNNL_ARG_SRC, wrap(data, o.x)}, {DNNL_ARG_DIFF_DST, wrap(data, o.dy)},
                       {DNNL_ARG_DIFF_SRC, wrap(data, o.out)}},
-                     threads, std::move(what));
+                     ctx, std::move(what));
 }
 
 // Per-channel slopes as a {1, C} weights tensor that oneDNN broadcasts over the rows.
-Runner prelu(memory::data_type type, Direction direction, const Operands& o, int threads, std::string what) {
+Runner prelu(memory::data_type type, Direction direction, const Operands& o, const ExecContext& ctx, std::string what) {
   const memory::desc data({o.shape.rows, o.shape.channels}, type, memory::format_tag::ab);
   const memory::desc weights({1, o.shape.channels}, type, memory::format_tag::ab);
   const dnnl::primitive_attr attr = user_scratchpad();
@@ -82,7 +83,7 @@ Runner prelu(memory::data_type type, Direction direction, const Operands& o, int
     return make_runner(forward_pd(dnnl::prop_kind::forward_inference),
                        {{DNNL_ARG_SRC, wrap(data, o.x)}, {DNNL_ARG_WEIGHTS, wrap(weights, o.slope)},
                         {DNNL_ARG_DST, wrap(data, o.out)}},
-                       threads, std::move(what));
+                       ctx, std::move(what));
   }
   // oneDNN's prelu backward always computes the slopes' gradient too; the case checks only dx, so it
   // lands in a private buffer (its cost is part of what oneDNN's prelu backward is).
@@ -92,7 +93,7 @@ Runner prelu(memory::data_type type, Direction direction, const Operands& o, int
                      {{DNNL_ARG_SRC, wrap(data, o.x)}, {DNNL_ARG_WEIGHTS, wrap(weights, o.slope)},
                       {DNNL_ARG_DIFF_DST, wrap(data, o.dy)}, {DNNL_ARG_DIFF_SRC, wrap(data, o.out)},
                       {DNNL_ARG_DIFF_WEIGHTS, memory(weights, cpu_engine())}},
-                     threads, std::move(what));
+                     ctx, std::move(what));
 }
 
 // The prelu post-op's slopes: oneDNN reads them as f32 whatever the tensors' dtype, so they are
@@ -110,7 +111,7 @@ memory prelu_post_op_slopes(DType dtype, const Operands& o) {
 
 // y = x W over rows x depth and depth x channels, row-major; with an epilogue, y = f(x W + b) with
 // the bias and the activation (an eltwise or prelu post-op) inside the one primitive.
-Runner matmul(const Operation* epilogue, DType dtype, const Operands& o, int threads, std::string what) {
+Runner matmul(const Operation* epilogue, DType dtype, const Operands& o, const ExecContext& ctx, std::string what) {
   const memory::data_type type = data_type_of(dtype);
   const Shape& s = o.shape;
   const memory::desc src({s.rows, s.depth}, type, memory::format_tag::ab);
@@ -141,7 +142,7 @@ Runner matmul(const Operation* epilogue, DType dtype, const Operands& o, int thr
     throw std::runtime_error(what + ": oneDNN " + onednn_version() + " has only its reference implementation (" +
                              impl + ") on this CPU (ISA " + dnnl_cpu_isa2str(dnnl_get_effective_cpu_isa()) + ")");
   }
-  return make_runner(pd, std::move(args), threads, std::move(what));
+  return make_runner(pd, std::move(args), ctx, std::move(what));
 }
 
 const char* primitive_name(const Operation& op) {
@@ -173,8 +174,8 @@ Runner prepare_primitive(const Operation& op, DType dtype, Direction direction, 
   std::string what = std::string(name_of(dtype)) + ' ' + primitive_name(op) + ' ' + std::string(name_of(direction));
   return built(what, ctx, [&] {
     const memory::data_type type = data_type_of(dtype);
-    if (op.primitive == Operation::Primitive::prelu) return prelu(type, direction, operands, ctx.threads, what);
-    return eltwise(op, type, direction, operands, ctx.threads, what);
+    if (op.primitive == Operation::Primitive::prelu) return prelu(type, direction, operands, ctx, what);
+    return eltwise(op, type, direction, operands, ctx, what);
   });
 }
 
@@ -182,7 +183,7 @@ Runner prepare_matmul(DType dtype, const Operation* epilogue, const Operands& op
   // "f32 matmul", "bf16 matmul + bias + eltwise_relu".
   std::string what = std::string(name_of(dtype)) + " matmul";
   if (epilogue) what += std::string(" + bias + ") + primitive_name(*epilogue);
-  return built(what, ctx, [&] { return matmul(epilogue, dtype, operands, ctx.threads, what); });
+  return built(what, ctx, [&] { return matmul(epilogue, dtype, operands, ctx, what); });
 }
 
 }  // namespace actbench::onednn

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import copy
 import re
+from dataclasses import replace
 
 import pytest
 import report
@@ -138,3 +139,21 @@ def test_an_interrupted_run_is_pointed_out_in_its_environment(tmp_path, small_do
     notes = [b for b in report.environment(results) if isinstance(b, Paragraph) and b.emphasis]
     assert [n.text for n in notes] == ["cut.interrupted.json is an interrupted run (SIGTERM): 3 "
                                        "points were not run, so cases are missing."]
+
+
+def test_the_library_kernels_that_ran_are_grouped_by_kernel(small_results_file):
+    dataset = group_into_datasets([load_results(small_results_file)])[0]
+    assert report.library_kernels(dataset) == []   # a run without vendor kernels named
+    for key, case in list(dataset.cases.items()):
+        if key.implementation == "onednn" and key.device == "cpu":
+            kernel = "jit:avx512_core" if key.elements > 4096 else "ref:any"
+            dataset.cases[key] = replace(case, library_kernel=kernel)
+    heading, _, table = report.library_kernels(dataset)
+    assert heading.text == "The library kernels that ran"
+    rows = [dict(zip(table.headers, row)) for row in table.rows]
+    assert [r["library kernel"] for r in rows] == ["jit:avx512_core", "ref:any"]
+    jit = rows[0]
+    assert (jit["implementation"], jit["device"], jit["dtype"]) == ("onednn", "cpu", "f32")
+    assert jit["cases"] == str(2 * 2 * 2)   # activations x directions x the two larger sizes
+    assert (jit["activations"], jit["directions"], jit["sizes"]) == (
+        "relu, gelu", "forward, backward", "1M, 16M")
