@@ -155,7 +155,8 @@ TEST_F(ResultsJson, EveryEntryCarriesTheStructuredFields) {
     EXPECT_EQ(e.contains("flop"), c->signature.gemm) << e.at("name");
     // Which of oneDNN's kernels ran, for the cases that call it (unfused_gemm's matmul too); none for ours.
     const std::string implementation = e.at("implementation");
-    const bool onednn = implementation == "onednn" || implementation == "fused_gemm" || implementation == "unfused_gemm";
+    const bool onednn =
+        implementation == "onednn" || implementation == "fused_gemm" || implementation == "unfused_gemm";
     ASSERT_EQ(e.contains("library_kernel"), onednn) << e.at("name");
     if (onednn) {
       EXPECT_FALSE(e.at("library_kernel").get<std::string>().empty()) << e.at("name");
