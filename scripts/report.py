@@ -220,6 +220,11 @@ def validation(dataset: Dataset) -> list[Block]:
     return blocks
 
 
+def _distinct(values: Iterable[str]) -> str:
+    """The values, each once, in the order first met: "relu, gelu"."""
+    return ", ".join(dict.fromkeys(values))
+
+
 def skipped(dataset: Dataset) -> list[Block]:
     """Skipped cases grouped by implementation, device and reason."""
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -231,7 +236,7 @@ def skipped(dataset: Dataset) -> list[Block]:
         return [Heading("Skipped cases", 3), Paragraph("No case was skipped.")]
 
     def values(items: list[dict[str, Any]], name: str) -> str:
-        return ", ".join(dict.fromkeys(_text(i.get(name)) for i in items))
+        return _distinct(_text(i.get(name)) for i in items)
 
     rows = [[implementation, device, reason, str(len(items)), values(items, "activation"),
              values(items, "direction"), values(items, "dtype")]
@@ -252,10 +257,10 @@ def library_kernels(dataset: Dataset) -> list[Block]:
         return []
 
     def values(cases: list[Case], name: str) -> str:
-        return ", ".join(dict.fromkeys(str(getattr(c.key, name)) for c in cases))
+        return _distinct(str(getattr(c.key, name)) for c in cases)
 
     rows = [[*key, str(len(cases)), values(cases, "activation"), values(cases, "direction"),
-             ", ".join(dict.fromkeys(c.key.layer or format_elements(c.key.elements) for c in cases))]
+             _distinct(c.key.layer or format_elements(c.key.elements) for c in cases)]
             for key, cases in sorted(groups.items())]
     return [Heading("The library kernels that ran", 3),
             Paragraph("What each vendor library chose among its own kernels, as it names them "

@@ -84,11 +84,17 @@ def gemm_layers(dataset: Dataset) -> list[Block]:
             Table(headers, rows, numeric={4, 5, 6, 7, 8, 9, 10})]
 
 
-def _at_largest_shared_size(group: list[Case], needed: tuple[str, ...]) -> dict[str, Case] | None:
-    """The group's cases by implementation at the largest size where every `needed` one ran."""
+def _by_size(group: list[Case]) -> dict[int, dict[str, Case]]:
+    """The group's cases by size, then by implementation."""
     by_size: dict[int, dict[str, Case]] = defaultdict(dict)
     for case in group:
         by_size[case.key.elements][case.key.implementation] = case
+    return by_size
+
+
+def _at_largest_shared_size(group: list[Case], needed: tuple[str, ...]) -> dict[str, Case] | None:
+    """The group's cases by implementation at the largest size where every `needed` one ran."""
+    by_size = _by_size(group)
     sizes = [size for size, cases in by_size.items() if all(n in cases for n in needed)]
     return by_size[max(sizes)] if sizes else None
 
@@ -144,13 +150,10 @@ def _peer_faster(peer: Case, ours: Case) -> bool:
 def _peer_table(group: list[Case], peer: str) -> Table | None:
     """vectorised against one peer on one device: the peer's time over ours at every size."""
     pairs: dict[tuple[str, str, str], dict[int, tuple[Case, Case]]] = defaultdict(dict)
-    for (activation, direction, dtype), cases in grouped(
-            group, "activation", "direction", "dtype").items():
-        ours = {c.key.elements: c for c in cases if c.key.implementation == "vectorised"}
-        for case in cases:
-            if case.key.implementation == peer and case.key.elements in ours:
-                pairs[(activation, direction, dtype)][case.key.elements] = (
-                    case, ours[case.key.elements])
+    for names, cases in grouped(group, "activation", "direction", "dtype").items():
+        for size, at in _by_size(cases).items():
+            if peer in at and "vectorised" in at:
+                pairs[names][size] = (at[peer], at["vectorised"])
     if not pairs:
         return None
     sizes = sorted({size for by_size in pairs.values() for size in by_size})
@@ -178,9 +181,7 @@ def _side_by_side(group: list[Case], present: list[str]) -> Table:
     size where vectorised and at least one peer ran."""
     rows = []
     for names, cases in grouped(group, "activation", "direction", "dtype").items():
-        by_size: dict[int, dict[str, Case]] = defaultdict(dict)
-        for case in cases:
-            by_size[case.key.elements][case.key.implementation] = case
+        by_size = _by_size(cases)
         shared = [s for s, at in by_size.items()
                   if "vectorised" in at and any(p in at for p in present)]
         if shared:
