@@ -18,9 +18,7 @@ StreamHandle handle_for(const ExecContext& ctx) {
     AB_CUDNN_CHECK(cudnnCreate(&created));
     return created;
   });
-  const StreamHandle bound{handle, ctx.stream};
-  bound.bound();
-  return bound;
+  return StreamHandle{handle, ctx.stream};
 }
 
 void DeviceFree::operator()(void* p) const {

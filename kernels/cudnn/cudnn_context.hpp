@@ -20,7 +20,7 @@ struct StreamHandle {
 };
 
 // The calling thread's handle for ctx.device_index (created on first use, destroyed when the thread
-// ends), made current on that device and bound to ctx.stream.
+// ends), with that device made current, paired with ctx.stream for every call to bind.
 StreamHandle handle_for(const ExecContext& ctx);
 
 struct DeviceFree {
